@@ -1,0 +1,242 @@
+"""The `ask` workflow: settings → payload → transport → renderer.
+
+`cli.py` parses arguments into an AskOptions; everything after that is here.
+Session and image support plug in through `history` and `images`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Credentials, Settings, resolve_credentials
+from .errors import Interrupted, StreamInterrupted, UsageError
+from .models import PREFILL_MODELS_HINT, supports_prefill
+from .payload import clean_prefill, conversation, join_prompt, request_body, user_turn
+from .render import RawRenderer, Renderer
+from .term import Streams
+
+
+@dataclass
+class AskOptions:
+    words: list[str] = field(default_factory=list)
+    prefill: str | None = None
+    stop: list[str] = field(default_factory=list)
+    temperature: float | None = None
+    thinking_budget: int | None = None
+    json_out: bool = False
+    stream: bool = True
+    dry_run: bool = False
+    curl: bool = False
+    plain: bool = False
+    show_thinking: bool = False
+    images: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Prepared:
+    """A request ready to send, and what the user should be told about it."""
+
+    body: dict[str, Any]
+    prefill: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def choose_model(settings: Settings, prefill: str | None) -> tuple[str, str | None]:
+    """The model to use, and a note when we swapped it for prefill's sake."""
+    model = settings.model
+    if not prefill or supports_prefill(model) is not False:
+        return model, None
+    if settings.chose("model"):
+        raise UsageError(
+            f"model {model} does not accept --prefill (models from the 4.6 family on refuse it); "
+            f"{PREFILL_MODELS_HINT}: pick one with -m"
+        )
+    fallback = settings.prefill_model
+    return fallback, f"using {fallback} for --prefill ({model} does not accept prefill)"
+
+
+def check_sampling(settings: Settings, opts: AskOptions) -> None:
+    if opts.temperature is not None and settings.api_version >= "2026-10-21":
+        raise UsageError(
+            f"--temperature is not accepted under anthropic-version {settings.api_version}; "
+            "drop it or set api_version = \"2023-06-01\""
+        )
+    if opts.prefill and opts.thinking_budget:
+        raise UsageError("--prefill cannot be combined with --think (the API refuses both)")
+
+
+def prepare(
+    settings: Settings,
+    opts: AskOptions,
+    prompt: str,
+    *,
+    history: list[dict[str, Any]] | None = None,
+    images: list[dict[str, Any]] | None = None,
+    cache: bool = False,
+) -> Prepared:
+    check_sampling(settings, opts)
+    prefill = clean_prefill(opts.prefill)
+    model, note = choose_model(settings, prefill)
+    messages = conversation(history or [], user_turn(prompt, images), prefill)
+    body = request_body(
+        model=model,
+        max_tokens=settings.max_tokens,
+        messages=messages,
+        system=settings.system,
+        stop_sequences=opts.stop,
+        temperature=opts.temperature,
+        thinking_budget=opts.thinking_budget,
+        cache=cache,
+        stream=opts.stream,
+    )
+    return Prepared(body, prefill, [note] if note else [])
+
+
+def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
+    stdin_text = streams.read_stdin_text() if stdin_free else None
+    prompt = join_prompt(opts.words, stdin_text)
+    if not prompt.strip() and not opts.images:
+        raise UsageError("no prompt: give the question as words, or pipe text on stdin")
+    return prompt
+
+
+def make_client(settings: Settings, streams: Streams, credentials: Credentials | None = None):
+    from .api import Client
+
+    def on_retry(attempt: int, seconds: float, reason: str) -> None:
+        if streams.stderr_tty:
+            streams.note(f"{reason}; retrying in {seconds:.1f} s ({attempt}/{settings.max_retries})")
+
+    return Client(
+        settings.base_url,
+        credentials or resolve_credentials(settings),
+        settings.api_version,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        on_retry=on_retry,
+    )
+
+
+class _Silent:
+    def text(self, text: str) -> None:
+        pass
+
+    def thinking(self, text: str) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def make_renderer(opts: AskOptions, streams: Streams) -> Renderer:
+    if opts.json_out:
+        return _Silent()
+    thinking_to = streams.stderr if opts.show_thinking else None
+    if not streams.stdout_tty:
+        return RawRenderer(streams.stdout, thinking_to=thinking_to)
+    if opts.plain:
+        return RawRenderer(streams.stdout, safe=True, thinking_to=thinking_to)
+    from .render import MarkdownRenderer, make_console
+
+    status = streams.stderr if streams.stderr_tty else thinking_to
+    return MarkdownRenderer(
+        make_console(streams.stdout), show_thinking=opts.show_thinking, status=status
+    )
+
+
+def send(
+    settings: Settings,
+    opts: AskOptions,
+    prepared: Prepared,
+    streams: Streams,
+    client=None,
+) -> dict[str, Any]:
+    """Send a prepared request and show the reply. Returns the Message."""
+    for note in prepared.notes:
+        streams.note(note)
+    own_client = client is None
+    client = client or make_client(settings, streams)
+    renderer = make_renderer(opts, streams)
+    if prepared.prefill:
+        renderer.text(prepared.prefill)
+    from .reply import fetch, stream_reply
+
+    try:
+        if opts.stream:
+            message = stream_reply(
+                client,
+                prepared.body,
+                renderer,
+                resumes=settings.max_retries,
+                note=streams.note if streams.stderr_tty else None,
+            )
+        else:
+            message = fetch(client, prepared.body, renderer)
+    except StreamInterrupted:
+        renderer.finish()
+        raise
+    except KeyboardInterrupt:
+        renderer.finish()
+        raise Interrupted() from None
+    finally:
+        if own_client:
+            client.close()
+    renderer.finish()
+    if opts.json_out:
+        streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+        streams.stdout.flush()
+    if streams.stderr_tty:
+        streams.note(usage_line(message))
+    return message
+
+
+def usage_line(message: dict[str, Any]) -> str:
+    usage = message.get("usage") or {}
+    parts = [f"{usage.get('input_tokens', 0):,} in", f"{usage.get('output_tokens', 0):,} out"]
+    read = usage.get("cache_read_input_tokens") or 0
+    written = usage.get("cache_creation_input_tokens") or 0
+    if read or written:
+        parts.append(f"cache {read:,} read / {written:,} written")
+    stop = message.get("stop_reason")
+    if stop and stop != "end_turn":
+        parts.append(STOP_REASONS.get(stop, f"stop: {stop}"))
+    return " · ".join(parts)
+
+
+STOP_REASONS = {
+    "max_tokens": "cut off: reached --max-tokens",
+    "stop_sequence": "stopped at a stop sequence",
+    "refusal": "the model declined to answer (refusal)",
+    "model_context_window_exceeded": "cut off: context window full",
+    "pause_turn": "paused (pause_turn)",
+    "tool_use": "stopped for a tool call",
+}
+
+
+def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: bool) -> None:
+    """Print the request instead of sending it. The key is never shown."""
+    from .curl import curl_command, redacted_headers
+
+    for note in prepared.notes:
+        streams.note(note)
+    url = f"{settings.base_url}/v1/messages"
+    if curl:
+        streams.stdout.write(curl_command(url, settings.api_version, prepared.body) + "\n")
+        return
+    streams.stderr.write(f"POST {url}\n")
+    for name, value in redacted_headers(settings.api_version).items():
+        streams.stderr.write(f"{name}: {value}\n")
+    streams.stdout.write(json.dumps(prepared.body, indent=2, ensure_ascii=False) + "\n")
+
+
+def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
+    if opts.json_out and opts.dry_run:
+        raise UsageError("--json and --dry-run do not go together")
+    prompt = read_prompt(opts, streams)
+    prepared = prepare(settings, opts, prompt)
+    if opts.dry_run or opts.curl:
+        dry_run(settings, prepared, streams, curl=opts.curl)
+        return
+    send(settings, opts, prepared, streams)

@@ -1,0 +1,215 @@
+"""Settings: flags > environment > config file > defaults.
+
+`load_settings()` returns a Settings whose `sources` says where each value came
+from (flag, env, file or default), so `config show` can tell the user.
+Credentials are resolved separately and only when a request is really sent.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .models import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
+
+APP_NAME = "claude-cli"
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+# 2023-06-01: the version the official OpenAPI document and the docs' examples
+# use, still served for every model, and the only one under which
+# `--temperature` means anything (2026-10-21 rejects sampling parameters).
+DEFAULT_API_VERSION = "2023-06-01"
+
+
+@dataclass
+class Settings:
+    model: str = DEFAULT_MODEL
+    max_tokens: int = 4096
+    system: str | None = None
+    api_version: str = DEFAULT_API_VERSION
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = 600.0
+    max_retries: int = 2
+    prefill_model: str = DEFAULT_PREFILL_MODEL
+    api_key_command: str | None = None
+    prompt_caching: bool = True
+    image_max_edge: int = 1568
+    download_images: bool = False
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def source(self, key: str) -> str:
+        return self.sources.get(key, "default")
+
+    def chose(self, key: str) -> bool:
+        """True when the user set `key` anywhere (flag, env or file)."""
+        return self.source(key) != "default"
+
+
+SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "sources")
+_TYPES: dict[str, type] = {
+    "model": str,
+    "max_tokens": int,
+    "system": str,
+    "api_version": str,
+    "base_url": str,
+    "timeout": float,
+    "max_retries": int,
+    "prefill_model": str,
+    "api_key_command": str,
+    "prompt_caching": bool,
+    "image_max_edge": int,
+    "download_images": bool,
+}
+# Extra, conventional environment names (the generic CLAUDE_CLI_<KEY> also works).
+_ENV_ALIASES = {"base_url": "ANTHROPIC_BASE_URL", "model": "ANTHROPIC_MODEL"}
+
+
+def env_name(key: str) -> str:
+    return f"CLAUDE_CLI_{key.upper()}"
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME))
+
+
+def config_path() -> Path:
+    override = os.environ.get("CLAUDE_CLI_CONFIG")
+    return Path(override) if override else config_dir() / "config.toml"
+
+
+def _toml():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The config file's table; {} when it does not exist. Errors name file and line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror}") from None
+    toml = _toml()
+    try:
+        return toml.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not valid UTF-8") from None
+    except toml.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path}: {e}") from None
+
+
+def coerce(key: str, value: Any, where: str) -> Any:
+    """Check and convert one setting; `where` names its origin for the error."""
+    if key not in _TYPES:
+        known = ", ".join(SETTING_KEYS)
+        raise ConfigError(f"{where}: unknown setting '{key}' (known: {known})")
+    kind = _TYPES[key]
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        if kind is int:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            result = int(value)
+        elif kind is float:
+            if isinstance(value, bool):
+                raise ValueError
+            result = float(value)
+        else:
+            if not isinstance(value, str):
+                raise ValueError
+            return value
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
+    if result < 0 or (key == "max_tokens" and result < 1) or (key == "timeout" and result <= 0):
+        raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
+    return result
+
+
+def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = None) -> Settings:
+    """Resolve every setting; `flags` holds only the options the user actually gave."""
+    settings = Settings()
+    cfg_path = path or config_path()
+    file_values = read_config_file(cfg_path)
+    for key, value in file_values.items():
+        setattr(settings, key, coerce(key, value, f"config file {cfg_path}"))
+        settings.sources[key] = "file"
+    for key in SETTING_KEYS:
+        for name in (env_name(key), _ENV_ALIASES.get(key)):
+            if name and os.environ.get(name):
+                setattr(settings, key, coerce(key, os.environ[name], f"environment {name}"))
+                settings.sources[key] = "env"
+                break
+    for key, value in (flags or {}).items():
+        if value is not None:
+            setattr(settings, key, coerce(key, value, f"option --{key.replace('_', '-')}"))
+            settings.sources[key] = "flag"
+    settings.base_url = settings.base_url.rstrip("/")
+    return settings
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How requests authenticate. repr never shows the secret."""
+
+    api_key: str | None = field(default=None, repr=False)
+    auth_token: str | None = field(default=None, repr=False)
+
+    def headers(self) -> dict[str, str]:
+        if self.api_key:
+            return {"x-api-key": self.api_key}
+        if self.auth_token:
+            return {"authorization": f"Bearer {self.auth_token}"}
+        return {}
+
+
+NO_CREDENTIALS = (
+    "no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN for a gateway), "
+    "or api_key_command in {path}"
+)
+
+
+def resolve_credentials(settings: Settings) -> Credentials:
+    key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
+    if key:
+        return Credentials(api_key=key)
+    token = os.environ.get("ANTHROPIC_AUTH_TOKEN", "").strip()
+    if token:
+        return Credentials(auth_token=token)
+    if settings.api_key_command:
+        return Credentials(api_key=_run_key_command(settings.api_key_command))
+    raise ConfigError(NO_CREDENTIALS.format(path=config_path()))
+
+
+def _run_key_command(command: str) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            command, shell=True, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ConfigError(f"api_key_command failed: {type(e).__name__}") from None
+    key = done.stdout.strip().splitlines()[0].strip() if done.stdout.strip() else ""
+    if done.returncode != 0 or not key:
+        # Never echo its output: it may be the key.
+        raise ConfigError(
+            f"api_key_command exited with status {done.returncode} and printed no key"
+        )
+    return key

@@ -1,0 +1,110 @@
+"""Errors the user can see, and the exit codes they map to.
+
+    CliError                  one line for the user, an exit code
+    ├── UsageError            bad arguments or input (exit 2)
+    ├── ConfigError           config file, settings or credentials (exit 3)
+    ├── ApiError              the API answered with an error status (exit 1)
+    │   └── PrefillRefused    the model will not continue an assistant turn
+    ├── TransportError        could not reach the API / timed out (exit 4)
+    ├── StreamInterrupted     the reply broke off mid-stream (exit 5)
+    ├── SessionError          a session file or name is at fault (exit 6)
+    └── Interrupted           Ctrl-C (exit 130)
+
+Nothing here imports httpx, rich or typer: every layer may raise these.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    API_ERROR = 1
+    USAGE = 2
+    CONFIG = 3
+    NETWORK = 4
+    STREAM_INTERRUPTED = 5
+    SESSION = 6
+    INTERRUPTED = 130
+
+
+class CliError(Exception):
+    exit_code: int = ExitCode.API_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(CliError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(CliError):
+    exit_code = ExitCode.CONFIG
+
+
+class SessionError(CliError):
+    exit_code = ExitCode.SESSION
+
+
+class TransportError(CliError):
+    exit_code = ExitCode.NETWORK
+
+
+class ApiError(CliError):
+    """An HTTP error answer from the API, or an `error` event in a stream."""
+
+    exit_code = ExitCode.API_ERROR
+
+    def __init__(
+        self,
+        status: int | None,
+        error_type: str,
+        api_message: str,
+        request_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.status = status
+        self.error_type = error_type
+        self.api_message = api_message
+        self.request_id = request_id
+        self.hint = hint
+        parts = ["API error"]
+        if status is not None:
+            parts.append(str(status))
+        parts.append(f"{error_type}:")
+        line = " ".join(parts) + f" {api_message}"
+        if request_id:
+            line += f" (request-id {request_id})"
+        if hint:
+            line += f". {hint}"
+        super().__init__(line)
+
+
+class PrefillRefused(ApiError):
+    """The chosen model rejects a final assistant turn."""
+
+
+class StreamInterrupted(CliError):
+    """The stream broke off; `partial` is what had been received."""
+
+    exit_code = ExitCode.STREAM_INTERRUPTED
+
+    def __init__(self, message: str, partial: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class Interrupted(CliError):
+    """Ctrl-C: what was shown stays shown; exit 130 like a shell."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")

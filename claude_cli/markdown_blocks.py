@@ -1,0 +1,70 @@
+"""Split streaming Markdown into finished blocks and an unfinished tail.
+
+Text is fed as it arrives; `feed` returns the blocks that can no longer change
+(so they can be rendered once and left in the scrollback). Each line is looked
+at once, so the total work is linear in the length of the reply.
+
+A cut is made before a line that must start a new block: a non-indented,
+non-blank line after a blank line, an ATX heading or a closed code fence; or a
+heading or fence opening that interrupts a paragraph. Never inside a fence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+
+
+class BlockSplitter:
+    def __init__(self) -> None:
+        self._lines: list[str] = []  # complete lines not yet emitted
+        self._partial = ""  # the line being received
+        self._fence: str | None = None  # the open fence marker, if inside one
+        self._boundary = False  # may the next line start a new block?
+
+    @property
+    def tail(self) -> str:
+        """Everything not yet emitted as a finished block."""
+        return "".join(self._lines) + self._partial
+
+    def feed(self, text: str) -> list[str]:
+        if "\n" not in text:
+            self._partial += text
+            return []
+        pieces = (self._partial + text).split("\n")
+        self._partial = pieces.pop()
+        finished: list[str] = []
+        for raw in pieces:
+            self._line(raw + "\n", finished)
+        return finished
+
+    def close(self) -> str:
+        """End of the reply: whatever remains, as one last block."""
+        rest = self.tail
+        self._lines, self._partial, self._fence, self._boundary = [], "", None, False
+        return rest
+
+    def _line(self, line: str, finished: list[str]) -> None:
+        stripped = line.strip()
+        if self._fence is not None:
+            self._lines.append(line)
+            if stripped.startswith(self._fence) and stripped.strip(self._fence[0]) == "":
+                self._fence = None
+                self._boundary = True
+            return
+        fence = _FENCE.match(line)
+        heading = _HEADING.match(line) is not None
+        starts_block = bool(stripped) and line[0] not in " \t" and (
+            self._boundary or fence is not None or heading
+        )
+        if starts_block and any(s.strip() for s in self._lines):
+            finished.append("".join(self._lines).strip("\n"))
+            self._lines = []
+        self._lines.append(line)
+        if fence is not None:
+            self._fence = fence.group(1)
+            self._boundary = False
+        else:
+            self._boundary = not stripped or heading

@@ -1,0 +1,115 @@
+"""Getting one reply: stream events into a renderer and a MessageBuilder.
+
+When the stream breaks after some text has arrived and the model accepts
+prefill, the request is sent again with that text as the start of the
+assistant turn, and the continuation is appended: nothing is printed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import StreamInterrupted
+from .models import supports_prefill
+from .payload import message_text
+from .stream import MessageBuilder, TextDelta, ThinkingDelta
+
+if TYPE_CHECKING:
+    from .api import Client
+    from .render import Renderer
+
+Note = Callable[[str], None]
+
+
+def fetch(client: Client, body: dict[str, Any], renderer: Renderer) -> dict[str, Any]:
+    """A non-streaming request, shown through the same renderer."""
+    message = client.create(body)
+    for block in message.get("content") or []:
+        if block.get("type") == "thinking":
+            renderer.thinking(block.get("thinking", ""))
+        elif block.get("type") == "text":
+            renderer.text(block.get("text", ""))
+    return message
+
+
+def stream_reply(
+    client: Client,
+    body: dict[str, Any],
+    renderer: Renderer,
+    *,
+    resumes: int = 0,
+    note: Note | None = None,
+) -> dict[str, Any]:
+    """Stream one reply; returns the Message (continuation only, as the API gives it)."""
+    prior_text = ""  # text received by earlier, broken attempts
+    skip_ws = ""  # whitespace we had to strip from the resume prefill
+    attempt_body = body
+    while True:
+        builder = MessageBuilder()
+        try:
+            for event in client.stream(attempt_body):
+                if type(event) is TextDelta:
+                    text = event.text
+                    if skip_ws:
+                        text, skip_ws = _drop_repeat(text, skip_ws)
+                        event = TextDelta(text)
+                    renderer.text(text)
+                elif type(event) is ThinkingDelta:
+                    renderer.thinking(event.text)
+                builder.add(event)
+            return _joined(prior_text, builder.message())
+        except StreamInterrupted as e:
+            got = builder.text()
+            can_go_on = resumes > 0 and (not got or _may_prefill(attempt_body))
+            if not can_go_on:
+                e.partial = _joined(prior_text, builder.message())
+                raise
+            resumes -= 1
+            if got:
+                prior_text += got
+                attempt_body, skip_ws = _continue_body(body, prior_text)
+                if note:
+                    note(f"{e.message}; continuing from the text received so far")
+            elif note:
+                note(f"{e.message}; retrying")
+
+
+def _may_prefill(body: dict[str, Any]) -> bool:
+    if body.get("thinking"):
+        return False
+    return supports_prefill(str(body.get("model", ""))) is not False
+
+
+def _continue_body(body: dict[str, Any], received: str) -> tuple[dict[str, Any], str]:
+    messages = list(body["messages"])
+    prefill = ""
+    if messages and messages[-1]["role"] == "assistant":
+        prefill = message_text(messages.pop())
+    text = prefill + received
+    stripped = text.rstrip()
+    messages.append({"role": "assistant", "content": stripped})
+    return {**body, "messages": messages}, text[len(stripped) :]
+
+
+def _drop_repeat(text: str, pending_ws: str) -> tuple[str, str]:
+    """The continuation re-sends whitespace we already printed; drop it once."""
+    i = 0
+    while i < len(text) and i < len(pending_ws) and text[i] == pending_ws[i]:
+        i += 1
+    if i == len(text) and i < len(pending_ws):
+        return "", pending_ws[i:]
+    return text[i:], ""
+
+
+def _joined(prior_text: str, message: dict[str, Any]) -> dict[str, Any]:
+    if not prior_text:
+        return message
+    blocks = list(message.get("content") or [])
+    for i, block in enumerate(blocks):
+        if block.get("type") == "text":
+            blocks[i] = {**block, "text": prior_text + block.get("text", "")}
+            break
+    else:
+        blocks.append({"type": "text", "text": prior_text})
+    return {**message, "content": blocks}

@@ -1,0 +1,448 @@
+"""A real HTTP server on 127.0.0.1 that speaks the Messages API, for tests.
+
+It validates what it receives (headers, the official CreateMessageParams
+schema, the API's own rules on prefill, sampling and images), records every
+request, and answers from a script of replies and faults:
+
+    api.reply("Hello **world**")                 # streamed or JSON, as asked
+    api.reply("C) Formicidae")                   # max_tokens/stop honoured
+    api.fail(429, headers={"retry-after": "0"})  # an HTTP error answer
+    api.reply("partial", error_after=3)          # `event: error` mid-stream
+    api.reply("partial", drop_after=3)           # connection dropped mid-stream
+
+With nothing scripted it answers "You said: <last user text>".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import collections
+import io
+import json
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import jsonschema
+
+SCHEMA = json.loads((Path(__file__).parent / "schema" / "create_message_params.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+API_KEY = "sk-ant-test-0123456789abcdef"
+VERSIONS = {"2023-06-01", "2026-10-21"}
+TOKEN_RE = re.compile(r"\s*\w+|\s*[^\w\s]|\s+")
+
+MODELS = [
+    ("claude-sonnet-5-5", "Claude Sonnet 5.5", "2026-09-30"),
+    ("claude-opus-5-5", "Claude Opus 5.5", "2026-09-30"),
+    ("claude-haiku-5-5", "Claude Haiku 5.5", "2026-09-30"),
+    ("claude-fable-5-2", "Claude Fable 5.2", "2026-07-01"),
+    ("claude-opus-4-6", "Claude Opus 4.6", "2026-02-05"),
+    ("claude-sonnet-4-6", "Claude Sonnet 4.6", "2026-02-17"),
+    ("claude-opus-4-5", "Claude Opus 4.5", "2025-11-24"),
+    ("claude-haiku-4-5", "Claude Haiku 4.5", "2025-10-15"),
+    ("claude-sonnet-4-5", "Claude Sonnet 4.5", "2025-09-29"),
+]
+NO_PREFILL = {"claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5", "claude-fable-5-2",
+              "claude-opus-4-6", "claude-sonnet-4-6"}
+MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+}
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN_RE.findall(text)
+
+
+@dataclass
+class Reply:
+    text: str = ""
+    thinking: str | None = None
+    stop_reason: str = "end_turn"
+    usage: dict[str, int] | None = None
+    chunk_tokens: int = 1  # tokens per text_delta
+    delay: float = 0.0  # seconds between deltas
+    error_after: int | None = None  # send `event: error` after N deltas
+    error_type: str = "overloaded_error"
+    drop_after: int | None = None  # close the connection after N deltas
+    extra_events: bool = True  # pings, comments, unknown events
+    crlf: bool = False
+    multiline_data: bool = False
+    raw_sse: bytes | None = None  # send exactly this body instead
+    latency: float = 0.0  # seconds before answering at all
+
+
+@dataclass
+class Fault:
+    status: int
+    error_type: str = "api_error"
+    message: str = "injected fault"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    raw: bytes
+    time: float
+
+
+class APIError(Exception):
+    def __init__(self, status: int, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error_type, self.message = status, error_type, message
+
+
+class FakeAPI:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.invalid: list[str] = []  # requests the schema or rules rejected
+        self.script: collections.deque[Reply | Fault] = collections.deque()
+        self.latency = 0.0  # default latency for every /v1/messages answer
+        self.models = [
+            {"type": "model", "id": i, "display_name": n, "created_at": f"{d}T00:00:00Z"}
+            for i, n, d in MODELS
+        ]
+        self.known_models = {m["id"] for m in self.models}
+        self._cache: set[str] = set()
+        self._lock = threading.Lock()
+        self._counter = 0
+        handler = type("Handler", (_Handler,), {"api": self})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> FakeAPI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # -- scripting -----------------------------------------------------------
+
+    def reply(self, text: str = "", **kw: Any) -> Reply:
+        r = Reply(text=text, **kw)
+        self.script.append(r)
+        return r
+
+    def fail(self, status: int, error_type: str = "api_error", message: str = "injected fault",
+             headers: dict[str, str] | None = None, body: bytes | None = None) -> Fault:
+        f = Fault(status, error_type, message, headers or {}, body)
+        self.script.append(f)
+        return f
+
+    @property
+    def messages_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path == "/v1/messages"]
+
+    @property
+    def last_body(self) -> dict[str, Any]:
+        return self.messages_requests[-1].body
+
+    def next_id(self) -> str:
+        with self._lock:
+            self._counter += 1
+            return f"{self._counter:06d}"
+
+    # -- the API's rules -----------------------------------------------------
+
+    def check(self, headers: dict[str, str], body: Any) -> None:
+        if headers.get("x-api-key") != API_KEY and headers.get("authorization") != f"Bearer {API_KEY}":
+            raise APIError(401, "authentication_error", "invalid x-api-key")
+        version = headers.get("anthropic-version")
+        if version not in VERSIONS:
+            raise APIError(400, "invalid_request_error", f"anthropic-version: invalid {version!r}")
+        if not headers.get("content-type", "").startswith("application/json"):
+            raise APIError(400, "invalid_request_error", "content-type must be application/json")
+        errors = sorted(VALIDATOR.iter_errors(body), key=lambda e: list(e.path))
+        if errors:
+            e = errors[0]
+            where = ".".join(str(p) for p in e.path) or "body"
+            raise APIError(400, "invalid_request_error", f"{where}: {e.message[:300]}")
+        model = body["model"]
+        if model not in self.known_models:
+            raise APIError(404, "not_found_error", f"model: {model}")
+        if version == "2026-10-21" and any(k in body for k in ("temperature", "top_p", "top_k")):
+            raise APIError(400, "invalid_request_error",
+                           "temperature: not supported with anthropic-version 2026-10-21")
+        messages = body["messages"]
+        if messages[-1]["role"] == "assistant":
+            if model in NO_PREFILL:
+                raise APIError(400, "invalid_request_error",
+                               "This model does not support assistant message prefill. "
+                               "The conversation must end with a user message.")
+            if body.get("thinking"):
+                raise APIError(400, "invalid_request_error",
+                               "assistant prefill is not supported with thinking")
+            last = _text_of(messages[-1]["content"])
+            if last != last.rstrip():
+                raise APIError(400, "invalid_request_error",
+                               "messages: final assistant content cannot end with trailing whitespace")
+        images = [b for m in messages if isinstance(m["content"], list) for b in m["content"]
+                  if b.get("type") == "image"]
+        limit = 2000 if len(images) > 20 else 8000
+        for i, block in enumerate(images):
+            _check_image(block["source"], i, limit)
+
+    def usage_for(self, body: dict[str, Any], output_tokens: int) -> dict[str, int]:
+        sizes = [len(json.dumps(m)) // 4 + 1 for m in body["messages"]]
+        total = sum(sizes) + len(json.dumps(body.get("system", ""))) // 4
+        read = created = 0
+        if body.get("cache_control"):
+            # Cache every prefix of the conversation; a later request reads the
+            # longest prefix it shares with an earlier one.
+            keys = [json.dumps(body["messages"][: i + 1], sort_keys=True)
+                    for i in range(len(body["messages"]))]
+            with self._lock:
+                hit = max((i + 1 for i, k in enumerate(keys) if k in self._cache), default=0)
+                self._cache.update(keys)
+            read = sum(sizes[:hit])
+            created = total - read
+            total = 0
+        return {
+            "input_tokens": total,
+            "output_tokens": output_tokens,
+            "cache_creation_input_tokens": created,
+            "cache_read_input_tokens": read,
+        }
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content if b.get("type") == "text")
+
+
+def _check_image(source: dict[str, Any], index: int, limit: int) -> None:
+    if source["type"] != "base64":
+        return
+    data = source["data"]
+    if len(data) > 5 * 1024 * 1024:
+        raise APIError(400, "invalid_request_error",
+                       f"messages: image exceeds 5 MB maximum: {len(data)} bytes > 5242880 bytes")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise APIError(400, "invalid_request_error", f"image {index}: invalid base64") from None
+    media = source["media_type"]
+    if not raw.startswith(MAGIC[media]) or (media == "image/webp" and raw[8:12] != b"WEBP"):
+        raise APIError(400, "invalid_request_error",
+                       f"image {index}: the image does not match media type {media}")
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(raw)) as im:
+            w, h = im.size
+    except Exception:
+        raise APIError(400, "invalid_request_error", f"image {index}: could not process image") from None
+    if w > limit or h > limit:
+        raise APIError(400, "invalid_request_error",
+                       f"image {index}: dimensions exceed max allowed size: {limit} pixels")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    api: FakeAPI
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:  # quiet
+        pass
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _record(self, body: Any, raw: bytes) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.api.requests.append(Recorded(self.command, urlparse(self.path).path, headers, body,
+                                          raw, time.monotonic()))
+
+    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None,
+              raw: bytes | None = None) -> None:
+        data = raw if raw is not None else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.send_header("request-id", f"req_{self.api.next_id()}")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(self, status: int, error_type: str, message: str,
+               headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
+        rid = f"req_err_{self.api.next_id()}"
+        self._json(status, {"type": "error", "error": {"type": error_type, "message": message},
+                            "request_id": rid}, {"request-id": rid, **(headers or {})}, raw)
+
+    # -- routes ----------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        self._record(None, b"")
+        if url.path != "/v1/models":
+            return self._error(404, "not_found_error", f"no route {url.path}")
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if headers.get("x-api-key") != API_KEY and headers.get("authorization") != f"Bearer {API_KEY}":
+            return self._error(401, "authentication_error", "invalid x-api-key")
+        q = parse_qs(url.query)
+        limit = int(q.get("limit", ["20"])[0])
+        ids = [m["id"] for m in self.api.models]
+        start = ids.index(q["after_id"][0]) + 1 if "after_id" in q else 0
+        page = self.api.models[start : start + limit]
+        self._json(200, {
+            "data": page,
+            "has_more": start + limit < len(ids),
+            "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None,
+        })
+
+    def do_POST(self) -> None:
+        url = urlparse(self.path)
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        self._record(body, raw)
+        if url.path != "/v1/messages":
+            return self._error(404, "not_found_error", f"no route {url.path}")
+        plan = self.api.script.popleft() if self.api.script else Reply()
+        if isinstance(plan, Fault):
+            return self._error(plan.status, plan.error_type, plan.message, plan.headers, plan.body)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            if body is None:
+                raise APIError(400, "invalid_request_error", "body is not JSON")
+            self.api.check(headers, body)
+        except APIError as e:
+            if e.status == 400:
+                self.api.invalid.append(e.message)
+            return self._error(e.status, e.error_type, e.message)
+        time.sleep(plan.latency or self.api.latency)
+        if not plan.text and plan.raw_sse is None:
+            plan.text = "You said: " + _text_of(_last_user(body)["content"])
+        message, pieces = _generate(self.api, body, plan)
+        if body.get("stream"):
+            self._stream(message, pieces, plan)
+        else:
+            self._json(200, message)
+
+    def _stream(self, message: dict[str, Any], pieces: list[str], plan: Reply) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("cache-control", "no-cache")
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("request-id", f"req_{self.api.next_id()}")
+        self.end_headers()
+        nl = "\r\n" if plan.crlf else "\n"
+
+        def send(event: str, data: Any) -> None:
+            text = json.dumps(data, indent=1) if plan.multiline_data else json.dumps(data)
+            lines = "".join(f"data: {line}{nl}" for line in text.split("\n"))
+            self._chunk(f"event: {event}{nl}{lines}{nl}".encode())
+
+        if plan.raw_sse is not None:
+            self._chunk(plan.raw_sse)
+            self._chunk(b"")
+            return
+        start = {**message, "content": [], "stop_reason": None, "stop_sequence": None,
+                 "usage": {**message["usage"], "output_tokens": 1}}
+        send("message_start", {"type": "message_start", "message": start})
+        if plan.extra_events:
+            self._chunk(f": keep-alive comment{nl}{nl}".encode())
+            send("ping", {"type": "ping"})
+        index = 0
+        if plan.thinking is not None:
+            send("content_block_start", {"type": "content_block_start", "index": 0,
+                                         "content_block": {"type": "thinking", "thinking": "",
+                                                           "signature": ""}})
+            for piece in tokens(plan.thinking):
+                send("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                             "delta": {"type": "thinking_delta", "thinking": piece}})
+            send("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                         "delta": {"type": "signature_delta", "signature": "c2ln"}})
+            send("content_block_stop", {"type": "content_block_stop", "index": 0})
+            index = 1
+        send("content_block_start", {"type": "content_block_start", "index": index,
+                                     "content_block": {"type": "text", "text": ""}})
+        if plan.extra_events:
+            send("brand_new_event", {"type": "brand_new_event", "surprise": True})
+        for n, piece in enumerate(pieces):
+            if plan.error_after is not None and n == plan.error_after:
+                send("error", {"type": "error", "error": {"type": plan.error_type,
+                                                          "message": "Overloaded"}})
+                self._chunk(b"")
+                return
+            if plan.drop_after is not None and n == plan.drop_after:
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
+            send("content_block_delta", {"type": "content_block_delta", "index": index,
+                                         "delta": {"type": "text_delta", "text": piece}})
+            if plan.extra_events and n == 2:
+                send("ping", {"type": "ping"})
+            if plan.delay:
+                time.sleep(plan.delay)
+        send("content_block_stop", {"type": "content_block_stop", "index": index})
+        send("message_delta", {"type": "message_delta",
+                               "delta": {"stop_reason": message["stop_reason"],
+                                         "stop_sequence": message["stop_sequence"]},
+                               "usage": {"output_tokens": message["usage"]["output_tokens"]}})
+        send("message_stop", {"type": "message_stop"})
+        self._chunk(b"")
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+
+def _last_user(body: dict[str, Any]) -> dict[str, Any]:
+    return next(m for m in reversed(body["messages"]) if m["role"] == "user")
+
+
+def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str, Any], list[str]]:
+    """The reply the model 'writes': max_tokens and stop sequences honoured."""
+    toks = tokens(plan.text)
+    stop_reason, stop_sequence = plan.stop_reason, None
+    text = "".join(toks)
+    for seq in body.get("stop_sequences") or []:
+        at = text.find(seq)
+        if at != -1:
+            text, stop_reason, stop_sequence = text[:at], "stop_sequence", seq
+            toks = tokens(text)
+    if len(toks) > body["max_tokens"]:
+        toks, stop_reason, stop_sequence = toks[: body["max_tokens"]], "max_tokens", None
+    text = "".join(toks)
+    pieces = ["".join(toks[i : i + plan.chunk_tokens]) for i in range(0, len(toks), plan.chunk_tokens)]
+    content: list[dict[str, Any]] = []
+    if plan.thinking is not None:
+        content.append({"type": "thinking", "thinking": plan.thinking, "signature": "c2ln"})
+    content.append({"type": "text", "text": text})
+    usage = plan.usage or api.usage_for(body, len(toks))
+    message = {
+        "id": f"msg_{api.next_id()}",
+        "type": "message",
+        "role": "assistant",
+        "model": body["model"],
+        "content": content,
+        "stop_reason": stop_reason,
+        "stop_sequence": stop_sequence,
+        "usage": usage,
+    }
+    return message, pieces

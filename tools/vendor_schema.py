@@ -1,0 +1,63 @@
+"""Vendor CreateMessageParams (and every schema it references) from the official
+OpenAPI document into tests/schema/, so the tests stand on their own.
+
+    python tools/vendor_schema.py ../shared/reference/anthropic-openapi.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = "CreateMessageParams"
+OUT = Path(__file__).resolve().parent.parent / "tests" / "schema" / "create_message_params.json"
+
+
+def _strip(node):
+    """Drop prose and examples: they are most of the bytes and validate nothing."""
+    if isinstance(node, dict):
+        return {
+            k: _strip(v)
+            for k, v in node.items()
+            if k not in ("description", "example", "examples", "title", "x-stainless-renameMap")
+        }
+    if isinstance(node, list):
+        return [_strip(v) for v in node]
+    return node
+
+
+def main(source: str) -> None:
+    spec = json.loads(Path(source).read_text())
+    schemas = spec["components"]["schemas"]
+    needed: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in needed:
+                    needed.add(name)
+                    walk(schemas[name])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    needed.add(ROOT)
+    walk(schemas[ROOT])
+    doc = {
+        "$comment": f"Vendored from anthropic-openapi.json ({spec.get('info', {}).get('version')}) "
+        "by tools/vendor_schema.py; descriptions stripped.",
+        "$ref": f"#/components/schemas/{ROOT}",
+        "components": {"schemas": {n: _strip(schemas[n]) for n in sorted(needed)}},
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {OUT} ({len(needed)} schemas)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/anthropic-openapi.json")

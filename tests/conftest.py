@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+# The code under test is this checkout's, even when another one is pip-installed.
+sys.path[:0] = [str(ROOT), str(TESTS)]
 
 from fakeapi import API_KEY, FakeAPI  # noqa: E402
 
@@ -51,6 +54,7 @@ def cli_env(home: Path, api: FakeAPI) -> dict[str, str]:
         XDG_CACHE_HOME=str(home / "cache"),
         PYTHONIOENCODING="utf-8",
         NO_PROXY="127.0.0.1,localhost",
+        PYTHONPATH=str(ROOT),
     )
     return env
 

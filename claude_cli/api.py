@@ -99,7 +99,9 @@ def classify(
         hint = "Check ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN / api_key_command)"
     elif status == 403:
         hint = "The key is valid but not allowed to do this"
-    elif status == 404 and model and ("model" in message.lower() or error_type == "not_found_error"):
+    elif (
+        status == 404 and model and ("model" in message.lower() or error_type == "not_found_error")
+    ):
         hint = f"Model '{model}' was not found; `claude-cli models` lists the ones you can use"
     elif status == 413:
         hint = "The request is over the API's 32 MB limit"
@@ -227,7 +229,9 @@ class Client:
                     attempt += 1
                     self._wait(attempt, backoff(attempt), reason)
                     continue
-                raise TransportError(f"cannot reach {self._http.base_url}: {_describe(e)}") from None
+                raise TransportError(
+                    f"cannot reach {self._http.base_url}: {_describe(e)}"
+                ) from None
             if response.status_code < 300:
                 return _Opened(response)
             try:

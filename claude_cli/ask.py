@@ -61,7 +61,7 @@ def check_sampling(settings: Settings, opts: AskOptions) -> None:
     if opts.temperature is not None and settings.api_version >= "2026-10-21":
         raise UsageError(
             f"--temperature is not accepted under anthropic-version {settings.api_version}; "
-            "drop it or set api_version = \"2023-06-01\""
+            'drop it or set api_version = "2023-06-01"'
         )
     if opts.prefill and opts.thinking_budget:
         raise UsageError("--prefill cannot be combined with --think (the API refuses both)")
@@ -107,7 +107,9 @@ def make_client(settings: Settings, streams: Streams, credentials: Credentials |
 
     def on_retry(attempt: int, seconds: float, reason: str) -> None:
         if streams.stderr_tty:
-            streams.note(f"{reason}; retrying in {seconds:.1f} s ({attempt}/{settings.max_retries})")
+            streams.note(
+                f"{reason}; retrying in {seconds:.1f} s ({attempt}/{settings.max_retries})"
+            )
 
     return Client(
         settings.base_url,

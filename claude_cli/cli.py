@@ -37,8 +37,9 @@ def _version(value: bool) -> None:
 def main(
     version: Annotated[
         bool,
-        typer.Option("--version", help="Show the version and exit.", callback=_version,
-                     is_eager=True),
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """Talk to Claude from your terminal and your shell pipelines."""
@@ -89,16 +90,20 @@ TimeoutOpt = Annotated[
 def ask(
     prompt: Annotated[
         list[str] | None,
-        typer.Argument(help="The question; words are joined with spaces. Piped stdin follows it.",
-                       show_default=False),
+        typer.Argument(
+            help="The question; words are joined with spaces. Piped stdin follows it.",
+            show_default=False,
+        ),
     ] = None,
     model: ModelOpt = None,
     system: SystemOpt = None,
     max_tokens: MaxTokensOpt = None,
     prefill: Annotated[
         str | None,
-        typer.Option("--prefill", help="Start of Claude's reply, e.g. --prefill '{'. Printed "
-                     "before the continuation."),
+        typer.Option(
+            "--prefill",
+            help="Start of Claude's reply, e.g. --prefill '{'. Printed before the continuation.",
+        ),
     ] = None,
     stop: Annotated[
         list[str] | None,
@@ -106,21 +111,29 @@ def ask(
     ] = None,
     temperature: Annotated[
         float | None,
-        typer.Option("--temperature", min=0.0, max=1.0,
-                     help="Sampling temperature 0..1, sent only when given, e.g. --temperature 0."),
+        typer.Option(
+            "--temperature",
+            min=0.0,
+            max=1.0,
+            help="Sampling temperature 0..1, sent only when given, e.g. --temperature 0.",
+        ),
     ] = None,
     think: Annotated[
         int | None,
-        typer.Option("--think", min=1024, help="Extended thinking budget in tokens, "
-                     "e.g. --think 4000."),
+        typer.Option(
+            "--think", min=1024, help="Extended thinking budget in tokens, e.g. --think 4000."
+        ),
     ] = None,
     show_thinking: Annotated[
         bool, typer.Option("--show-thinking", help="Print thinking text on stderr.")
     ] = False,
     image: Annotated[
         list[str] | None,
-        typer.Option("-i", "--image", help="Attach an image (path, URL or - for stdin); "
-                     "repeatable, e.g. -i photo.jpg."),
+        typer.Option(
+            "-i",
+            "--image",
+            help="Attach an image (path, URL or - for stdin); repeatable, e.g. -i photo.jpg.",
+        ),
     ] = None,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
@@ -143,8 +156,9 @@ def ask(
     """Ask Claude one question and print the answer."""
     from .ask import AskOptions, run_ask
 
-    settings = _settings(model=model, system=system, max_tokens=max_tokens,
-                         max_retries=max_retries, timeout=timeout)
+    settings = _settings(
+        model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
+    )
     opts = AskOptions(
         words=prompt or [],
         prefill=prefill,
@@ -162,7 +176,9 @@ def ask(
     run_ask(settings, opts, _streams())
 
 
-@app.command(epilog="Examples:\n\n\b\n  claude-cli models\n  claude-cli models --json | jq -r '.[].id'\n")
+@app.command(
+    epilog="Examples:\n\n\b\n  claude-cli models\n  claude-cli models --json | jq -r '.[].id'\n"
+)
 def models(
     json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
@@ -175,7 +191,7 @@ def models(
 def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
     try:
-        app()
+        app(prog_name="claude-cli")
     except CliError as e:
         _fail(f"claude-cli: error: {e.message}", e.exit_code)
     except KeyboardInterrupt:
@@ -183,13 +199,16 @@ def run() -> None:
     except BrokenPipeError:
         # `claude-cli ask ... | head`: the reader left; that is not an error.
         _quiet_exit(0)
-    except Exception as e:  # noqa: BLE001 - the last line of defence
+    except Exception as e:
         import os
 
         if os.environ.get("CLAUDE_CLI_DEBUG"):
             raise
-        _fail(f"claude-cli: internal error: {type(e).__name__}: {e} "
-              "(set CLAUDE_CLI_DEBUG=1 for a traceback)", 70)
+        _fail(
+            f"claude-cli: internal error: {type(e).__name__}: {e} "
+            "(set CLAUDE_CLI_DEBUG=1 for a traceback)",
+            70,
+        )
 
 
 def _fail(message: str, code: int) -> None:

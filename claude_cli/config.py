@@ -104,7 +104,20 @@ def read_config_file(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ConfigError(f"config file {path} is not valid UTF-8") from None
     except toml.TOMLDecodeError as e:
-        raise ConfigError(f"config file {path}: {e}") from None
+        raise ConfigError(f"config file {path}, {_where(e, raw)}") from None
+
+
+def _where(error: Exception, raw: bytes) -> str:
+    """'line N: message' for a TOML error (tomllib puts the place in the text)."""
+    import re
+
+    text = str(error)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)", text)
+    if found:
+        return f"line {found.group(1)}: {text[: found.start()]}"
+    lines = raw.decode("utf-8", "replace").rstrip("\n").count("\n") + 1
+    message = re.sub(r"\s*\(at end of document\)", "", text)
+    return f"line {lines}: {message} (at end of file)"
 
 
 def coerce(key: str, value: Any, where: str) -> Any:

@@ -32,12 +32,12 @@ def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
 
 def cache_models(ids: list[str]) -> None:
     """Remember the ids so shell completion can offer them without a network call."""
+    from contextlib import suppress
+
     from .store import write_private
 
-    try:
+    with suppress(OSError):  # a cache: never worth failing the command for
         write_private(models_cache_path(), "\n".join(ids) + "\n")
-    except OSError:
-        pass  # a cache; never worth failing the command for
 
 
 def models_cache_path():

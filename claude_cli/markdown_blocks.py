@@ -30,15 +30,23 @@ class BlockSplitter:
         return "".join(self._lines) + self._partial
 
     def feed(self, text: str) -> list[str]:
-        if "\n" not in text:
-            self._partial += text
-            return []
-        pieces = (self._partial + text).split("\n")
-        self._partial = pieces.pop()
         finished: list[str] = []
-        for raw in pieces:
-            self._line(raw + "\n", finished)
+        if "\n" in text:
+            pieces = (self._partial + text).split("\n")
+            self._partial = pieces.pop()
+            for raw in pieces:
+                self._line(raw + "\n", finished)
+        else:
+            self._partial += text
+        # A line that has only begun already tells whether it starts a new block.
+        if self._boundary and self._partial[:1] not in ("", " ", "\t") and self._fence is None:
+            self._cut(finished)
         return finished
+
+    def _cut(self, finished: list[str]) -> None:
+        if any(s.strip() for s in self._lines):
+            finished.append("".join(self._lines).strip("\n"))
+        self._lines = []
 
     def close(self) -> str:
         """End of the reply: whatever remains, as one last block."""
@@ -56,12 +64,13 @@ class BlockSplitter:
             return
         fence = _FENCE.match(line)
         heading = _HEADING.match(line) is not None
-        starts_block = bool(stripped) and line[0] not in " \t" and (
-            self._boundary or fence is not None or heading
+        starts_block = (
+            bool(stripped)
+            and line[0] not in " \t"
+            and (self._boundary or fence is not None or heading)
         )
-        if starts_block and any(s.strip() for s in self._lines):
-            finished.append("".join(self._lines).strip("\n"))
-            self._lines = []
+        if starts_block:
+            self._cut(finished)
         self._lines.append(line)
         if fence is not None:
             self._fence = fence.group(1)

@@ -142,7 +142,8 @@ class MarkdownRenderer:
 
         with self.console.capture() as capture:
             self.console.print(Markdown(markdown_text, code_theme=CODE_THEME, hyperlinks=False))
-        return capture.get()
+        # rich pads every line to the full width; unstyled padding is just bytes.
+        return "\n".join(line.rstrip(" ") for line in capture.get().split("\n"))
 
     def _print_block(self, block: str) -> None:
         if not block.strip():

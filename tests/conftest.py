@@ -20,10 +20,13 @@ from fakeapi import API_KEY, FakeAPI  # noqa: E402
 
 
 @pytest.fixture
-def api() -> Iterator[FakeAPI]:
+def api(request: pytest.FixtureRequest) -> Iterator[FakeAPI]:
     server = FakeAPI().start()
     yield server
     server.stop()
+    # Every payload the CLI sends must pass the schema, unless the test expects otherwise.
+    if not request.node.get_closest_marker("allow_invalid"):
+        assert server.invalid == [], f"the CLI sent invalid requests: {server.invalid}"
 
 
 @dataclass
@@ -43,8 +46,11 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cli_env(home: Path, api: FakeAPI) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ANTHROPIC_", "CLAUDE_CLI_", "XDG_")) and k != "NO_COLOR"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ANTHROPIC_", "CLAUDE_CLI_", "XDG_")) and k != "NO_COLOR"
+    }
     env.update(
         ANTHROPIC_API_KEY=API_KEY,
         ANTHROPIC_BASE_URL=api.url,
@@ -63,8 +69,12 @@ def cli_env(home: Path, api: FakeAPI) -> dict[str, str]:
 def run(cli_env: dict[str, str]):
     """Run the real program (python -m claude_cli) with stdout/stderr as pipes."""
 
-    def _run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
-             timeout: float = 60) -> Result:
+    def _run(
+        *args: str,
+        input: str | bytes | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> Result:
         full_env = {**cli_env, **(env or {})}
         for k, v in (env or {}).items():
             if v is None:
@@ -77,19 +87,13 @@ def run(cli_env: dict[str, str]):
             env={k: v for k, v in full_env.items() if v is not None},
             timeout=timeout,
         )
-        return Result(done.returncode, done.stdout.decode("utf-8", "replace"),
-                      done.stderr.decode("utf-8", "replace"))
+        return Result(
+            done.returncode,
+            done.stdout.decode("utf-8", "replace"),
+            done.stderr.decode("utf-8", "replace"),
+        )
 
     return _run
-
-
-@pytest.fixture(autouse=True)
-def _no_invalid_requests(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every payload the CLI sends must pass the schema, unless a test expects otherwise."""
-    yield
-    if "api" in request.fixturenames and not request.node.get_closest_marker("allow_invalid"):
-        server: FakeAPI = request.getfixturevalue("api")
-        assert server.invalid == [], f"the CLI sent invalid requests: {server.invalid}"
 
 
 def pytest_configure(config: pytest.Config) -> None:

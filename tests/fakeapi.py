@@ -49,8 +49,14 @@ MODELS = [
     ("claude-haiku-4-5", "Claude Haiku 4.5", "2025-10-15"),
     ("claude-sonnet-4-5", "Claude Sonnet 4.5", "2025-09-29"),
 ]
-NO_PREFILL = {"claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5", "claude-fable-5-2",
-              "claude-opus-4-6", "claude-sonnet-4-6"}
+NO_PREFILL = {
+    "claude-sonnet-5-5",
+    "claude-opus-5-5",
+    "claude-haiku-5-5",
+    "claude-fable-5-2",
+    "claude-opus-4-6",
+    "claude-sonnet-4-6",
+}
 MAGIC = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -70,6 +76,7 @@ class Reply:
     stop_reason: str = "end_turn"
     usage: dict[str, int] | None = None
     chunk_tokens: int = 1  # tokens per text_delta
+    pieces: list[str] | None = None  # exact text deltas (each counts as one token)
     delay: float = 0.0  # seconds between deltas
     error_after: int | None = None  # send `event: error` after N deltas
     error_type: str = "overloaded_error"
@@ -141,8 +148,14 @@ class FakeAPI:
         self.script.append(r)
         return r
 
-    def fail(self, status: int, error_type: str = "api_error", message: str = "injected fault",
-             headers: dict[str, str] | None = None, body: bytes | None = None) -> Fault:
+    def fail(
+        self,
+        status: int,
+        error_type: str = "api_error",
+        message: str = "injected fault",
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> Fault:
         f = Fault(status, error_type, message, headers or {}, body)
         self.script.append(f)
         return f
@@ -163,7 +176,10 @@ class FakeAPI:
     # -- the API's rules -----------------------------------------------------
 
     def check(self, headers: dict[str, str], body: Any) -> None:
-        if headers.get("x-api-key") != API_KEY and headers.get("authorization") != f"Bearer {API_KEY}":
+        if (
+            headers.get("x-api-key") != API_KEY
+            and headers.get("authorization") != f"Bearer {API_KEY}"
+        ):
             raise APIError(401, "authentication_error", "invalid x-api-key")
         version = headers.get("anthropic-version")
         if version not in VERSIONS:
@@ -179,23 +195,38 @@ class FakeAPI:
         if model not in self.known_models:
             raise APIError(404, "not_found_error", f"model: {model}")
         if version == "2026-10-21" and any(k in body for k in ("temperature", "top_p", "top_k")):
-            raise APIError(400, "invalid_request_error",
-                           "temperature: not supported with anthropic-version 2026-10-21")
+            raise APIError(
+                400,
+                "invalid_request_error",
+                "temperature: not supported with anthropic-version 2026-10-21",
+            )
         messages = body["messages"]
         if messages[-1]["role"] == "assistant":
             if model in NO_PREFILL:
-                raise APIError(400, "invalid_request_error",
-                               "This model does not support assistant message prefill. "
-                               "The conversation must end with a user message.")
+                raise APIError(
+                    400,
+                    "invalid_request_error",
+                    "This model does not support assistant message prefill. "
+                    "The conversation must end with a user message.",
+                )
             if body.get("thinking"):
-                raise APIError(400, "invalid_request_error",
-                               "assistant prefill is not supported with thinking")
+                raise APIError(
+                    400, "invalid_request_error", "assistant prefill is not supported with thinking"
+                )
             last = _text_of(messages[-1]["content"])
             if last != last.rstrip():
-                raise APIError(400, "invalid_request_error",
-                               "messages: final assistant content cannot end with trailing whitespace")
-        images = [b for m in messages if isinstance(m["content"], list) for b in m["content"]
-                  if b.get("type") == "image"]
+                raise APIError(
+                    400,
+                    "invalid_request_error",
+                    "messages: final assistant content cannot end with trailing whitespace",
+                )
+        images = [
+            b
+            for m in messages
+            if isinstance(m["content"], list)
+            for b in m["content"]
+            if b.get("type") == "image"
+        ]
         limit = 2000 if len(images) > 20 else 8000
         for i, block in enumerate(images):
             _check_image(block["source"], i, limit)
@@ -207,8 +238,10 @@ class FakeAPI:
         if body.get("cache_control"):
             # Cache every prefix of the conversation; a later request reads the
             # longest prefix it shares with an earlier one.
-            keys = [json.dumps(body["messages"][: i + 1], sort_keys=True)
-                    for i in range(len(body["messages"]))]
+            keys = [
+                json.dumps(body["messages"][: i + 1], sort_keys=True)
+                for i in range(len(body["messages"]))
+            ]
             with self._lock:
                 hit = max((i + 1 for i, k in enumerate(keys) if k in self._cache), default=0)
                 self._cache.update(keys)
@@ -234,26 +267,37 @@ def _check_image(source: dict[str, Any], index: int, limit: int) -> None:
         return
     data = source["data"]
     if len(data) > 5 * 1024 * 1024:
-        raise APIError(400, "invalid_request_error",
-                       f"messages: image exceeds 5 MB maximum: {len(data)} bytes > 5242880 bytes")
+        raise APIError(
+            400,
+            "invalid_request_error",
+            f"messages: image exceeds 5 MB maximum: {len(data)} bytes > 5242880 bytes",
+        )
     try:
         raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
         raise APIError(400, "invalid_request_error", f"image {index}: invalid base64") from None
     media = source["media_type"]
     if not raw.startswith(MAGIC[media]) or (media == "image/webp" and raw[8:12] != b"WEBP"):
-        raise APIError(400, "invalid_request_error",
-                       f"image {index}: the image does not match media type {media}")
+        raise APIError(
+            400,
+            "invalid_request_error",
+            f"image {index}: the image does not match media type {media}",
+        )
     try:
         from PIL import Image
 
         with Image.open(io.BytesIO(raw)) as im:
             w, h = im.size
     except Exception:
-        raise APIError(400, "invalid_request_error", f"image {index}: could not process image") from None
+        raise APIError(
+            400, "invalid_request_error", f"image {index}: could not process image"
+        ) from None
     if w > limit or h > limit:
-        raise APIError(400, "invalid_request_error",
-                       f"image {index}: dimensions exceed max allowed size: {limit} pixels")
+        raise APIError(
+            400,
+            "invalid_request_error",
+            f"image {index}: dimensions exceed max allowed size: {limit} pixels",
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -267,11 +311,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _record(self, body: Any, raw: bytes) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        self.api.requests.append(Recorded(self.command, urlparse(self.path).path, headers, body,
-                                          raw, time.monotonic()))
+        self.api.requests.append(
+            Recorded(self.command, urlparse(self.path).path, headers, body, raw, time.monotonic())
+        )
 
-    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None,
-              raw: bytes | None = None) -> None:
+    def _json(
+        self,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> None:
         data = raw if raw is not None else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
@@ -282,11 +332,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _error(self, status: int, error_type: str, message: str,
-               headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
+    def _error(
+        self,
+        status: int,
+        error_type: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> None:
         rid = f"req_err_{self.api.next_id()}"
-        self._json(status, {"type": "error", "error": {"type": error_type, "message": message},
-                            "request_id": rid}, {"request-id": rid, **(headers or {})}, raw)
+        self._json(
+            status,
+            {"type": "error", "error": {"type": error_type, "message": message}, "request_id": rid},
+            {"request-id": rid, **(headers or {})},
+            raw,
+        )
 
     # -- routes ----------------------------------------------------------------
 
@@ -296,19 +356,25 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/v1/models":
             return self._error(404, "not_found_error", f"no route {url.path}")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        if headers.get("x-api-key") != API_KEY and headers.get("authorization") != f"Bearer {API_KEY}":
+        if (
+            headers.get("x-api-key") != API_KEY
+            and headers.get("authorization") != f"Bearer {API_KEY}"
+        ):
             return self._error(401, "authentication_error", "invalid x-api-key")
         q = parse_qs(url.query)
         limit = int(q.get("limit", ["20"])[0])
         ids = [m["id"] for m in self.api.models]
         start = ids.index(q["after_id"][0]) + 1 if "after_id" in q else 0
         page = self.api.models[start : start + limit]
-        self._json(200, {
-            "data": page,
-            "has_more": start + limit < len(ids),
-            "first_id": page[0]["id"] if page else None,
-            "last_id": page[-1]["id"] if page else None,
-        })
+        self._json(
+            200,
+            {
+                "data": page,
+                "has_more": start + limit < len(ids),
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None,
+            },
+        )
 
     def do_POST(self) -> None:
         url = urlparse(self.path)
@@ -334,6 +400,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.api.invalid.append(e.message)
             return self._error(e.status, e.error_type, e.message)
         time.sleep(plan.latency or self.api.latency)
+        if plan.pieces is not None:
+            plan.text = "".join(plan.pieces)
         if not plan.text and plan.raw_sse is None:
             plan.text = "You said: " + _text_of(_last_user(body)["content"])
         message, pieces = _generate(self.api, body, plan)
@@ -360,32 +428,62 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(plan.raw_sse)
             self._chunk(b"")
             return
-        start = {**message, "content": [], "stop_reason": None, "stop_sequence": None,
-                 "usage": {**message["usage"], "output_tokens": 1}}
+        start = {
+            **message,
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {**message["usage"], "output_tokens": 1},
+        }
         send("message_start", {"type": "message_start", "message": start})
         if plan.extra_events:
             self._chunk(f": keep-alive comment{nl}{nl}".encode())
             send("ping", {"type": "ping"})
         index = 0
         if plan.thinking is not None:
-            send("content_block_start", {"type": "content_block_start", "index": 0,
-                                         "content_block": {"type": "thinking", "thinking": "",
-                                                           "signature": ""}})
+            send(
+                "content_block_start",
+                {
+                    "type": "content_block_start",
+                    "index": 0,
+                    "content_block": {"type": "thinking", "thinking": "", "signature": ""},
+                },
+            )
             for piece in tokens(plan.thinking):
-                send("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                             "delta": {"type": "thinking_delta", "thinking": piece}})
-            send("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                         "delta": {"type": "signature_delta", "signature": "c2ln"}})
+                send(
+                    "content_block_delta",
+                    {
+                        "type": "content_block_delta",
+                        "index": 0,
+                        "delta": {"type": "thinking_delta", "thinking": piece},
+                    },
+                )
+            send(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "signature_delta", "signature": "c2ln"},
+                },
+            )
             send("content_block_stop", {"type": "content_block_stop", "index": 0})
             index = 1
-        send("content_block_start", {"type": "content_block_start", "index": index,
-                                     "content_block": {"type": "text", "text": ""}})
+        send(
+            "content_block_start",
+            {
+                "type": "content_block_start",
+                "index": index,
+                "content_block": {"type": "text", "text": ""},
+            },
+        )
         if plan.extra_events:
             send("brand_new_event", {"type": "brand_new_event", "surprise": True})
         for n, piece in enumerate(pieces):
             if plan.error_after is not None and n == plan.error_after:
-                send("error", {"type": "error", "error": {"type": plan.error_type,
-                                                          "message": "Overloaded"}})
+                send(
+                    "error",
+                    {"type": "error", "error": {"type": plan.error_type, "message": "Overloaded"}},
+                )
                 self._chunk(b"")
                 return
             if plan.drop_after is not None and n == plan.drop_after:
@@ -393,17 +491,30 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
-            send("content_block_delta", {"type": "content_block_delta", "index": index,
-                                         "delta": {"type": "text_delta", "text": piece}})
+            send(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": index,
+                    "delta": {"type": "text_delta", "text": piece},
+                },
+            )
             if plan.extra_events and n == 2:
                 send("ping", {"type": "ping"})
             if plan.delay:
                 time.sleep(plan.delay)
         send("content_block_stop", {"type": "content_block_stop", "index": index})
-        send("message_delta", {"type": "message_delta",
-                               "delta": {"stop_reason": message["stop_reason"],
-                                         "stop_sequence": message["stop_sequence"]},
-                               "usage": {"output_tokens": message["usage"]["output_tokens"]}})
+        send(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {
+                    "stop_reason": message["stop_reason"],
+                    "stop_sequence": message["stop_sequence"],
+                },
+                "usage": {"output_tokens": message["usage"]["output_tokens"]},
+            },
+        )
         send("message_stop", {"type": "message_stop"})
         self._chunk(b"")
 
@@ -418,7 +529,7 @@ def _last_user(body: dict[str, Any]) -> dict[str, Any]:
 
 def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str, Any], list[str]]:
     """The reply the model 'writes': max_tokens and stop sequences honoured."""
-    toks = tokens(plan.text)
+    toks = list(plan.pieces) if plan.pieces is not None else tokens(plan.text)
     stop_reason, stop_sequence = plan.stop_reason, None
     text = "".join(toks)
     for seq in body.get("stop_sequences") or []:
@@ -426,10 +537,13 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         if at != -1:
             text, stop_reason, stop_sequence = text[:at], "stop_sequence", seq
             toks = tokens(text)
+            break
     if len(toks) > body["max_tokens"]:
         toks, stop_reason, stop_sequence = toks[: body["max_tokens"]], "max_tokens", None
     text = "".join(toks)
-    pieces = ["".join(toks[i : i + plan.chunk_tokens]) for i in range(0, len(toks), plan.chunk_tokens)]
+    pieces = [
+        "".join(toks[i : i + plan.chunk_tokens]) for i in range(0, len(toks), plan.chunk_tokens)
+    ]
     content: list[dict[str, Any]] = []
     if plan.thinking is not None:
         content.append({"type": "thinking", "thinking": plan.thinking, "signature": "c2ln"})

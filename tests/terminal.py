@@ -1,0 +1,57 @@
+"""Run the real CLI in a pseudo-terminal and read the screen a person would see."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+
+import pexpect
+import pyte
+
+
+@dataclass
+class Screen:
+    raw: str  # every byte the program wrote to the terminal (decoded)
+    lines: list[str]  # the visible screen afterwards
+    history: list[str]  # lines that scrolled off the top
+    title: str  # the window title, as escape sequences may have set it
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in [*self.history, *self.lines]).strip("\n")
+
+
+def spawn(args: list[str], env: dict[str, str], rows: int = 40, cols: int = 100) -> pexpect.spawn:
+    env = {**env, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "claude_cli", *args],
+        env=env,
+        dimensions=(rows, cols),
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=30,
+    )
+
+
+def read_all(child: pexpect.spawn, rows: int = 40, cols: int = 100) -> Screen:
+    chunks: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunks.append(child.read_nonblocking(65536, timeout=5))
+        except pexpect.EOF:
+            break
+        except pexpect.TIMEOUT:
+            continue
+    child.close()
+    return emulate("".join(chunks), rows, cols)
+
+
+def emulate(raw: str, rows: int = 40, cols: int = 100) -> Screen:
+    screen = pyte.HistoryScreen(cols, rows, history=10_000)
+    stream = pyte.Stream(screen)
+    stream.feed(raw.replace("\n", "\r\n") if "\r\n" not in raw else raw)
+    history = ["".join(ch.data for ch in line.values()) for line in screen.history.top]
+    return Screen(raw, list(screen.display), history, screen.title)

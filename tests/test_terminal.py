@@ -1,0 +1,77 @@
+"""`ask` on a real pseudo-terminal: Markdown rendered, escape sequences neutralised."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+from terminal import read_all, spawn
+
+REPLY = (
+    "# Big Heading\n\n"
+    "Some **bold words** and `inline code`.\n\n"
+    "- first item\n- second item\n\n"
+    "```python\ndef greet():\n    return 'hi'\n```\n\n"
+    "Evil: \x1b]0;pwned\x07 title, \x1b[2J clear, \x1b[31mred\x1b[0m, \x9b31m c1.\n"
+)
+
+
+def test_markdown_is_rendered_and_escapes_do_not_reach_the_terminal(api, cli_env) -> None:
+    api.reply(REPLY, chunk_tokens=3)
+    screen = read_all(spawn(["ask", "show me"], cli_env))
+    text = screen.text
+    assert "Big Heading" in text and "# Big Heading" not in text
+    assert "bold words" in text and "**bold" not in text
+    assert "def greet():" in text and "```" not in text
+    assert "• first item" in text or "first item" in text
+    # The model's escape sequences arrive as visible, harmless text.
+    assert screen.title == ""  # the OSC title was not applied
+    assert "\x1b]0;pwned" not in screen.raw
+    assert "\x1b[2J" not in screen.raw
+    assert "\x9b" not in screen.raw
+    assert "^[]0;pwned^G" in text
+    # Usage goes to stderr (the same terminal here): tokens in and out.
+    assert " in · " in text and " out" in text
+
+
+def test_plain_prints_raw_text_safely(api, cli_env) -> None:
+    api.reply("**not bold** \x1b]0;pwned\x07")
+    screen = read_all(spawn(["ask", "--plain", "q"], cli_env))
+    assert "**not bold**" in screen.text
+    assert screen.title == ""
+
+
+def test_no_color_is_honoured(api, cli_env) -> None:
+    api.reply("Some **bold** text\n\n```py\nx = 1\n```")
+    screen = read_all(spawn(["ask", "q"], {**cli_env, "NO_COLOR": "1"}))
+    assert "bold" in screen.text
+    # no-color.org: no colours (bold and underline are not colours).
+    assert re.search(r"\x1b\[[0-9;]*(3[0-8]|4[0-8])[;m]", screen.raw) is None
+    assert "x = 1" in screen.text
+
+
+def test_long_reply_is_printed_once_into_the_scrollback(api, cli_env) -> None:
+    paragraphs = [f"Paragraph {i} says **hello** number {i}." for i in range(120)]
+    api.reply("\n\n".join(paragraphs), chunk_tokens=2)
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=24, cols=80), rows=24, cols=80)
+    text = screen.text
+    for i in range(120):
+        assert text.count(f"Paragraph {i} says hello number {i}.") == 1, i
+
+
+def test_stop_reason_shown_when_not_end_turn(api, cli_env) -> None:
+    api.reply("one two three four five six")
+    screen = read_all(spawn(["ask", "--max-tokens", "3", "q"], cli_env))
+    assert "max-tokens" in screen.text
+
+
+def test_ctrl_c_while_streaming_exits_130_without_traceback(api, cli_env) -> None:
+    api.reply(" ".join(f"w{i}" for i in range(400)), delay=0.02)
+    child = spawn(["ask", "q"], cli_env)
+    child.expect("w5")
+    child.kill(signal.SIGINT)
+    screen = read_all(child)
+    assert child.exitstatus == 130
+    assert "Traceback" not in screen.text
+    assert "interrupted" in screen.text
+    assert "w5" in screen.text

@@ -8,6 +8,7 @@ second, so its cost stays linear in the length of the reply.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Protocol, TextIO
 
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
 
 REFRESH_HZ = 10
 CODE_THEME = "monokai"
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _blank(line: str) -> bool:
+    """An empty line, or only spaces in a foreground style (a code block's
+    background-coloured padding is part of the block, so it stays)."""
+    return "48;" not in line and not _SGR.sub("", line).strip()
 
 
 class Renderer(Protocol):
@@ -142,8 +152,14 @@ class MarkdownRenderer:
 
         with self.console.capture() as capture:
             self.console.print(Markdown(markdown_text, code_theme=CODE_THEME, hyperlinks=False))
-        # rich pads every line to the full width; unstyled padding is just bytes.
-        return "\n".join(line.rstrip(" ") for line in capture.get().split("\n"))
+        # rich pads every line to the full width and some blocks with empty lines;
+        # unstyled padding is just bytes, and we put one blank line between blocks.
+        lines = [line.rstrip(" ") for line in capture.get().split("\n")]
+        while lines and _blank(lines[0]):
+            lines.pop(0)
+        while lines and _blank(lines[-1]):
+            lines.pop()
+        return "\n".join(lines) + "\n" if lines else ""
 
     def _print_block(self, block: str) -> None:
         if not block.strip():

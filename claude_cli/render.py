@@ -8,6 +8,7 @@ second, so its cost stays linear in the length of the reply.
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from typing import TYPE_CHECKING, Protocol, TextIO
@@ -98,6 +99,8 @@ class MarkdownRenderer:
         self._blocks_printed = 0
         self._thinking_chars = 0
         self._thinking_open = False
+        self._template = None
+        self._parser = None
 
     # -- deltas -------------------------------------------------------------
 
@@ -110,8 +113,10 @@ class MarkdownRenderer:
             self._clear_tail()
             for block in finished:
                 self._print_block(block)
+        # The tail is redrawn on a clock, never per delta or per block: a fast
+        # stream costs one render of each block plus ~REFRESH_HZ tails a second.
         now = self.clock()
-        if finished or now - self._last_draw >= 1 / REFRESH_HZ:
+        if now - self._last_draw >= 1 / REFRESH_HZ:
             self._draw_tail()
             self._last_draw = now
 
@@ -147,11 +152,23 @@ class MarkdownRenderer:
             self.status.write("\r\x1b[2K" + dim(f"✻ thought (~{words} words)", self.status) + "\n")
         self.status.flush()
 
-    def _render(self, markdown_text: str) -> str:
-        from rich.markdown import Markdown
+    def _markdown(self, text: str):
+        """A rich Markdown for `text`. rich builds a new MarkdownIt parser for every
+        Markdown object, which is half the cost of a small block; we keep one
+        configured object and one parser and only swap in the parsed text."""
+        if self._template is None:
+            from rich.markdown import Markdown
 
+            self._template = Markdown("", code_theme=CODE_THEME, hyperlinks=False)
+            self._parser = _parser_of_rich()
+        md = copy.copy(self._template)
+        md.markup = text
+        md.parsed = self._parser.parse(text)
+        return md
+
+    def _render(self, markdown_text: str) -> str:
         with self.console.capture() as capture:
-            self.console.print(Markdown(markdown_text, code_theme=CODE_THEME, hyperlinks=False))
+            self.console.print(self._markdown(markdown_text))
         # rich pads every line to the full width and some blocks with empty lines;
         # unstyled padding is just bytes, and we put one blank line between blocks.
         lines = [line.rstrip(" ") for line in capture.get().split("\n")]
@@ -190,3 +207,10 @@ class MarkdownRenderer:
         if self._tail_lines:
             self.out.write(f"\x1b[{self._tail_lines}A\x1b[J")
             self._tail_lines = 0
+
+
+def _parser_of_rich():
+    """The same parser rich.markdown.Markdown configures for itself."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt().enable("strikethrough").enable("table")

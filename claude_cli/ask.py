@@ -32,6 +32,8 @@ class AskOptions:
     plain: bool = False
     show_thinking: bool = False
     images: list[str] = field(default_factory=list)
+    session: str | None = None
+    continue_last: bool = False
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Prepared:
     body: dict[str, Any]
     prefill: str | None
     notes: list[str] = field(default_factory=list)
+    turn: dict[str, Any] | None = None  # the new user message, as sent
 
 
 def choose_model(settings: Settings, prefill: str | None) -> tuple[str, str | None]:
@@ -75,11 +78,14 @@ def prepare(
     history: list[dict[str, Any]] | None = None,
     images: list[dict[str, Any]] | None = None,
     cache: bool = False,
+    turn: dict[str, Any] | None = None,
 ) -> Prepared:
+    """Build the request. `turn` (a ready user message) replaces prompt + images."""
     check_sampling(settings, opts)
     prefill = clean_prefill(opts.prefill)
     model, note = choose_model(settings, prefill)
-    messages = conversation(history or [], user_turn(prompt, images), prefill)
+    turn = turn or user_turn(prompt, images)
+    messages = conversation(history or [], turn, prefill)
     body = request_body(
         model=model,
         max_tokens=settings.max_tokens,
@@ -91,7 +97,7 @@ def prepare(
         cache=cache,
         stream=opts.stream,
     )
-    return Prepared(body, prefill, [note] if note else [])
+    return Prepared(body, prefill, [note] if note else [], turn)
 
 
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
@@ -154,13 +160,14 @@ def send(
     prepared: Prepared,
     streams: Streams,
     client=None,
+    renderer: Renderer | None = None,
 ) -> dict[str, Any]:
     """Send a prepared request and show the reply. Returns the Message."""
     for note in prepared.notes:
         streams.note(note)
     own_client = client is None
     client = client or make_client(settings, streams)
-    renderer = make_renderer(opts, streams)
+    renderer = renderer or make_renderer(opts, streams)
     if prepared.prefill:
         renderer.text(prepared.prefill)
     from .reply import fetch, stream_reply
@@ -233,12 +240,70 @@ def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: b
     streams.stdout.write(json.dumps(prepared.body, indent=2, ensure_ascii=False) + "\n")
 
 
+def session_name(opts: AskOptions) -> str | None:
+    """The session this ask belongs to (validated), or None."""
+    from . import session
+
+    if opts.session and opts.continue_last:
+        raise UsageError("--session and --continue do not go together")
+    if opts.continue_last:
+        name = session.latest_name()
+        if name is None:
+            raise UsageError("no session to continue yet: start one with --session NAME")
+        return name
+    return session.check_name(opts.session) if opts.session is not None else None
+
+
+def with_session(settings: Settings, doc: dict[str, Any] | None) -> Settings:
+    """A session's model and system prompt apply unless given as flags."""
+    if doc is None:
+        return settings
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {}
+    for key in ("model", "system"):
+        if settings.source(key) != "flag" and isinstance(doc.get(key), str) and doc[key]:
+            changes[key] = doc[key]
+    if not changes:
+        return settings
+    sources = {**settings.sources, **dict.fromkeys(changes, "session")}
+    return replace(settings, **changes, sources=sources)
+
+
+def save_exchange(
+    name: str, settings: Settings, prepared: Prepared, message: dict[str, Any]
+) -> None:
+    """After a successful reply: the user turn, the reply (prefill included) and usage."""
+    from . import session
+
+    session.record_exchange(
+        name,
+        prepared.turn or prepared.body["messages"][-1],
+        session.assistant_turn(message, prepared.prefill),
+        model=settings.model,
+        reply_model=prepared.body["model"],
+        system=settings.system,
+        usage=session.usage_of(message),
+    )
+
+
 def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
+    name = session_name(opts)  # a bad name fails before anything is read or sent
+    history: list[dict[str, Any]] = []
+    if name is not None:
+        from . import session
+
+        doc = session.read(name)
+        settings = with_session(settings, doc)
+        history = session.inline(doc["messages"]) if doc else []
     prompt = read_prompt(opts, streams)
-    prepared = prepare(settings, opts, prompt)
+    cache = name is not None and settings.prompt_caching
+    prepared = prepare(settings, opts, prompt, history=history, cache=cache)
     if opts.dry_run or opts.curl:
         dry_run(settings, prepared, streams, curl=opts.curl)
         return
-    send(settings, opts, prepared, streams)
+    message = send(settings, opts, prepared, streams)
+    if name is not None:
+        save_exchange(name, settings, prepared, message)

@@ -77,6 +77,15 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", min=0.001, help="Read timeout in seconds (default 600)."),
 ]
+SessionOpt = Annotated[
+    str | None,
+    typer.Option("-S", "--session", help="Continue (or start) the named session, "
+                 "e.g. --session trip-plans.", show_default=False),
+]
+ContinueOpt = Annotated[
+    bool,
+    typer.Option("-c", "--continue", help="Continue the most recently updated session."),
+]
 
 
 @app.command(
@@ -150,6 +159,8 @@ def ask(
     curl: Annotated[
         bool, typer.Option("--curl", help="Print an equivalent curl command; send nothing.")
     ] = False,
+    session: SessionOpt = None,
+    continue_last: ContinueOpt = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
@@ -172,6 +183,8 @@ def ask(
         plain=plain,
         show_thinking=show_thinking,
         images=image or [],
+        session=session,
+        continue_last=continue_last,
     )
     run_ask(settings, opts, _streams())
 
@@ -186,6 +199,113 @@ def models(
     from .listing import run_models
 
     run_models(_settings(), _streams(), json_out=json_out)
+
+
+@app.command(
+    epilog="Examples:\n\n\b\n  claude-cli chat\n  claude-cli chat --session trip-plans\n"
+    "  claude-cli chat -c\n  printf 'hi\\nand again\\n' | claude-cli chat -S demo\n"
+)
+def chat(
+    session: SessionOpt = None,
+    continue_last: ContinueOpt = False,
+    model: ModelOpt = None,
+    system: SystemOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Chat with Claude in a REPL (/help inside lists the commands).
+
+    Every reply is saved to a session. Without a terminal on stdin, each line
+    is one message and replies are plain text."""
+    from .repl import run_chat
+
+    settings = _settings(model=model, system=system, max_tokens=max_tokens,
+                         max_retries=max_retries, timeout=timeout)
+    run_chat(settings, session, _streams(), continue_last=continue_last)
+
+
+sessions_app = typer.Typer(
+    name="sessions",
+    help="List, show, export, import, rename, delete and search saved sessions.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(sessions_app)
+NameArg = Annotated[str, typer.Argument(help="Session name.", show_default=False)]
+
+
+@sessions_app.command("list")
+def sessions_list() -> None:
+    """Sessions, newest first: name, turns, model, updated, first words."""
+    from .session_cmds import list_sessions
+
+    list_sessions(_streams())
+
+
+@sessions_app.command("show")
+def sessions_show(name: NameArg) -> None:
+    """Print a session's conversation, with token usage and estimated cost."""
+    from .session_cmds import show
+
+    show(name, _streams())
+
+
+@sessions_app.command("export")
+def sessions_export(
+    name: NameArg,
+    fmt: Annotated[
+        str, typer.Option("-f", "--format", help="markdown or json (images inline).")
+    ] = "markdown",
+) -> None:
+    """Print a session as Markdown or JSON."""
+    from .session_cmds import export
+
+    export(name, fmt, _streams())
+
+
+@sessions_app.command("import")
+def sessions_import(
+    name: NameArg,
+    file: Annotated[str, typer.Argument(help="JSON file (a list of {role, content}, or an "
+                                        "object with 'messages'); - for stdin.",
+                                        show_default=False)],
+) -> None:
+    """Create a session from a JSON list of messages."""
+    from .session_cmds import import_
+
+    import_(name, file, _streams())
+
+
+@sessions_app.command("rename")
+def sessions_rename(old: NameArg, new: NameArg) -> None:
+    """Rename a session."""
+    from .session_cmds import rename
+
+    rename(old, new, _streams())
+
+
+@sessions_app.command("delete")
+def sessions_delete(
+    name: NameArg,
+    yes: Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a session (asks first on a terminal)."""
+    from .session_cmds import delete
+
+    delete(name, yes, _streams())
+
+
+@sessions_app.command("search")
+def sessions_search(
+    text: Annotated[str, typer.Argument(help="Text to look for (case-insensitive).",
+                                        show_default=False)],
+) -> None:
+    """Find messages containing TEXT in every session."""
+    from .session_cmds import search
+
+    search(text, _streams())
 
 
 def run() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import collections
+import hashlib
 import io
 import json
 import re
@@ -238,10 +239,11 @@ class FakeAPI:
         if body.get("cache_control"):
             # Cache every prefix of the conversation; a later request reads the
             # longest prefix it shares with an earlier one.
-            keys = [
-                json.dumps(body["messages"][: i + 1], sort_keys=True)
-                for i in range(len(body["messages"]))
-            ]
+            # A running hash stands for each prefix: linear, not quadratic, in length.
+            keys, running = [], hashlib.sha256()
+            for m in body["messages"]:
+                running.update(json.dumps(m, sort_keys=True).encode() + b"\x00")
+                keys.append(running.copy().hexdigest())
             with self._lock:
                 hit = max((i + 1 for i, k in enumerate(keys) if k in self._cache), default=0)
                 self._cache.update(keys)

@@ -1,0 +1,487 @@
+"""`claude-cli chat`: a conversation loop over a session, with slash commands.
+
+`Chat` holds the conversation and runs one line at a time; it is given its
+`send` (Prepared, Renderer) -> Message and a renderer factory, so tests drive
+it against a real server with any input. Two front ends feed it lines:
+
+* `run_tty`: a prompt-toolkit prompt (history, Ctrl-R, Tab completion of slash
+  commands, Alt+Enter / Esc Enter for a newline, bracketed paste kept as one
+  message, Ctrl-X Ctrl-E for $EDITOR; Ctrl-C clears the line, Ctrl-D leaves).
+* `run_lines`: stdin is not a terminal, so each line is one message, replies
+  are plain text and the first error ends the run with its exit code.
+
+Ctrl-C during a reply stops it and returns to the prompt. What was already
+shown is kept as the assistant turn (trailing whitespace trimmed), so the
+conversation on disk always alternates user/assistant and matches the screen;
+when nothing was shown yet, nothing is saved. `/undo` drops a stopped reply,
+`/retry` regenerates it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from . import session
+from .ask import AskOptions, Prepared, prepare
+from .errors import CliError, Interrupted, SessionError, UsageError
+from .payload import user_turn
+from .pricing import usage_summary
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .render import Renderer
+
+Send = Callable[[Prepared, "Renderer", "Settings"], dict[str, Any]]
+Note = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str
+    help: str
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", "", "show this list"),
+    Command("exit", "", "leave (Ctrl-D does too)"),
+    Command("clear", "", "start a new, empty conversation (the old one stays on disk)"),
+    Command("model", "[NAME]", "show or change the model"),
+    Command("system", "[TEXT|-]", "show, set, or (with -) remove the system prompt"),
+    Command("prefill", "TEXT", "start Claude's next reply with TEXT"),
+    Command("retry", "", "regenerate the last reply"),
+    Command("undo", "", "drop the last exchange"),
+    Command("image", "PATH|URL", "attach an image to your next message"),
+    Command("sessions", "", "list saved sessions"),
+    Command("usage", "", "tokens and estimated cost of this session"),
+    Command("save", "NAME", "copy this conversation to a new name and continue there"),
+)
+_SLASH = re.compile(r"/(\S*)\s*(.*)", re.S)
+
+
+class _Recording:
+    """Passes deltas on to the real renderer and remembers the text shown."""
+
+    def __init__(self, inner: Renderer) -> None:
+        self.inner = inner
+        self.shown: list[str] = []
+
+    def text(self, text: str) -> None:
+        self.shown.append(text)
+        self.inner.text(text)
+
+    def thinking(self, text: str) -> None:
+        self.inner.thinking(text)
+
+    def finish(self) -> None:
+        self.inner.finish()
+
+
+class Chat:
+    """One conversation, saved to session `name` after every reply."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        name: str | None,
+        send: Send,
+        new_renderer: Callable[[], Renderer],
+        out: TextIO,
+        note: Note,
+        interactive: bool = True,
+        load_image: Callable[[str, Settings], dict[str, Any]] | None = None,
+    ) -> None:
+        self.name = session.check_name(name) if name else session.auto_name()
+        self.doc = session.read(self.name)
+        self.settings = _apply_doc(settings, self.doc)
+        self.send = send
+        self.new_renderer = new_renderer
+        self.out = out
+        self.note = note
+        self.interactive = interactive
+        self.load_image = load_image
+        self.images: list[dict[str, Any]] = []
+        self.image_names: list[str] = []
+        self.prefill: str | None = None
+        self.last_usage: dict[str, Any] | None = None  # {"model", "usage"} of the last reply
+        self.done = False
+
+    # -- what the user sees about the state ---------------------------------
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.doc["messages"] if self.doc else []
+
+    def header(self) -> str:
+        turns = session.turn_count(self.doc) if self.doc else 0
+        state = f"{turns} turn{'s' if turns != 1 else ''}" if self.doc else "new"
+        return (
+            f"claude-cli chat · {self.settings.model} · session {self.name} ({state}) · "
+            "/help for commands · Ctrl-D to quit"
+        )
+
+    # -- one line -----------------------------------------------------------
+
+    def handle(self, line: str) -> None:
+        """Run one line: a slash command, or a message to send."""
+        if line.startswith("/") and not line.startswith("//"):
+            match = _SLASH.match(line)
+            assert match is not None
+            self.command(match.group(1), match.group(2).strip())
+            return
+        text = line[1:] if line.startswith("//") else line
+        if not text.strip() and not self.images:
+            return
+        self.message(text)
+
+    def command(self, name: str, arg: str) -> None:
+        found = [c for c in COMMANDS if c.name == name] or [
+            c for c in COMMANDS if name and c.name.startswith(name)
+        ]
+        if len(found) != 1:
+            self.note(f"unknown command /{name}; /help lists them (// sends a leading /)")
+            return
+        getattr(self, f"cmd_{found[0].name}")(arg)
+
+    # -- sending --------------------------------------------------------------
+
+    def message(self, text: str) -> None:
+        turn = user_turn(text, self.images or None)
+        self._reply(turn, history=None, retry=False)
+
+    def _reply(
+        self, turn: dict[str, Any], *, history: list[dict[str, Any]] | None, retry: bool
+    ) -> None:
+        fresh = session.read(self.name)  # another process may have added turns
+        if fresh is not None:
+            self.doc = fresh
+        if history is None:
+            history = self.messages
+        opts = AskOptions(prefill=self.prefill)
+        prepared = prepare(
+            self.settings,
+            opts,
+            "",
+            history=session.inline(history),
+            turn=session.inline([turn])[0],
+            cache=self.settings.prompt_caching,
+        )
+        renderer = _Recording(self.new_renderer())
+        try:
+            message = self.send(prepared, renderer, self.settings)
+        except Interrupted:
+            self._stopped(turn, renderer, retry)
+            return
+        usage = session.usage_of(message)
+        self.doc = session.record_exchange(
+            self.name,
+            turn,
+            session.assistant_turn(message, prepared.prefill),
+            model=self.settings.model,
+            reply_model=prepared.body["model"],
+            system=self.settings.system,
+            usage=usage,
+            replace_last=retry,
+        )
+        self.last_usage = {"model": prepared.body["model"], "usage": usage}
+        self.images, self.image_names, self.prefill = [], [], None
+
+    def _stopped(self, turn: dict[str, Any], renderer: _Recording, retry: bool) -> None:
+        shown = "".join(renderer.shown).rstrip()
+        if retry or not shown:
+            what = "the previous reply is kept" if retry else "nothing was saved"
+            self.note(f"stopped; {what}")
+        else:
+            self.doc = session.record_exchange(
+                self.name,
+                turn,
+                {"role": "assistant", "content": shown},
+                model=self.settings.model,
+                system=self.settings.system,
+                usage=None,
+            )
+            self.images, self.image_names, self.prefill = [], [], None
+            self.note("stopped; the partial reply is kept (/retry regenerates it, /undo drops it)")
+        if not self.interactive:
+            raise Interrupted()
+
+    # -- slash commands -------------------------------------------------------
+
+    def cmd_help(self, arg: str) -> None:
+        width = max(len(f"/{c.name} {c.args}") for c in COMMANDS)
+        lines = [f"  {f'/{c.name} {c.args}':<{width}}  {c.help}" for c in COMMANDS]
+        lines += [
+            "",
+            "  Enter sends · Alt+Enter or Esc Enter: new line · Ctrl-X Ctrl-E: $EDITOR",
+            "  Up/Down, Ctrl-R: history · Ctrl-C: clear line / stop a reply · Ctrl-D: quit",
+        ]
+        self.note("\n".join(lines))
+
+    def cmd_exit(self, arg: str) -> None:
+        self.done = True
+
+    def cmd_clear(self, arg: str) -> None:
+        old, had = self.name, self.doc is not None
+        self.name = session.auto_name()
+        self.doc = None
+        self.images, self.image_names, self.prefill = [], [], None
+        kept = f" ({old} stays on disk)" if had else ""
+        self.note(f"new conversation: session {self.name}{kept}")
+
+    def cmd_model(self, arg: str) -> None:
+        if not arg:
+            self.note(f"model: {self.settings.model}")
+            return
+        self.settings = _with(self.settings, model=arg)
+        self._store("model", arg)
+        self.note(f"model: {arg}")
+
+    def cmd_system(self, arg: str) -> None:
+        if not arg:
+            self.note(f"system prompt: {self.settings.system or '(none)'}")
+            return
+        value = None if arg == "-" else arg
+        self.settings = _with(self.settings, system=value)
+        self._store("system", value)
+        self.note("system prompt removed" if value is None else "system prompt set")
+
+    def cmd_prefill(self, arg: str) -> None:
+        if not arg.strip():
+            self.prefill = None
+            self.note("prefill cleared")
+            return
+        self.prefill = arg
+        self.note(f"the next reply starts with {arg!r}")
+
+    def cmd_retry(self, arg: str) -> None:
+        fresh = session.read(self.name)
+        if fresh is not None:
+            self.doc = fresh
+        msgs = self.messages
+        if len(msgs) < 2 or msgs[-1].get("role") != "assistant" or msgs[-2].get("role") != "user":
+            self.note("nothing to retry yet")
+            return
+        self._reply(msgs[-2], history=msgs[:-2], retry=True)
+
+    def cmd_undo(self, arg: str) -> None:
+        if not self.messages:
+            self.note("nothing to undo")
+            return
+        self.doc, removed = session.drop_last_exchange(self.name)
+        self.note(f"dropped the last exchange ({removed} message{'s' if removed != 1 else ''})")
+
+    def cmd_image(self, arg: str) -> None:
+        if not arg:
+            attached = ", ".join(self.image_names) or "none"
+            self.note(f"attached to the next message: {attached}")
+            return
+        loader = self.load_image or _image_loader()
+        self.images.append(loader(arg, self.settings))
+        self.image_names.append(arg)
+        self.note(f"attached {arg} to your next message ({len(self.images)} image(s))")
+
+    def cmd_sessions(self, arg: str) -> None:
+        rows = []
+        for doc in session.summaries()[:20]:
+            if isinstance(doc, SessionError):
+                rows.append(f"  ? {doc.message}")
+                continue
+            mark = "*" if doc["name"] == self.name else " "
+            rows.append(
+                f"{mark} {doc['name']}  {session.turn_count(doc)} turns  "
+                f"{doc.get('updated', '')}  {session.first_words(doc, 40)}"
+            )
+        self.note("\n".join(rows) if rows else "no saved sessions yet")
+
+    def cmd_usage(self, arg: str) -> None:
+        lines = []
+        if self.last_usage is not None:
+            last = self.last_usage
+            lines.append(f"last reply: {usage_summary(last['usage'], [last])}")
+        if self.doc:
+            replies = self.doc.get("replies") or []
+            lines.append(
+                f"session {self.name} ({len(replies)} replies): "
+                f"{usage_summary(self.doc['usage'], replies)}"
+            )
+        self.note("\n".join(lines) if lines else "no replies yet")
+
+    def cmd_save(self, arg: str) -> None:
+        if not arg:
+            raise UsageError("/save needs a NAME")
+        doc = self.doc or session.new_doc(self.name, self.settings.model, self.settings.system)
+        doc = {**doc, "model": self.settings.model, "system": self.settings.system}
+        kept = f"; {self.name} stays as it was" if self.doc else ""
+        fresh = session.copy(doc, arg)
+        self.name, self.doc = arg, fresh
+        self.note(f"saved as {arg}; continuing in {arg}{kept}")
+
+    def _store(self, key: str, value: Any) -> None:
+        if self.doc is None:
+            return  # written with the first reply
+
+        def change(doc: dict[str, Any]) -> None:
+            doc[key] = value
+
+        self.doc = session.modify(self.name, change)
+
+
+def _with(settings: Settings, **changes: Any) -> Settings:
+    sources = {**settings.sources, **dict.fromkeys(changes, "flag")}
+    return replace(settings, **changes, sources=sources)
+
+
+def _apply_doc(settings: Settings, doc: dict[str, Any] | None) -> Settings:
+    from .ask import with_session
+
+    return with_session(settings, doc)
+
+
+def _image_loader() -> Callable[[str, Settings], dict[str, Any]]:
+    try:
+        from .images import load_image_block  # type: ignore[attr-defined]
+    except ImportError:
+        raise UsageError("/image is not available: this build has no image support") from None
+    return load_image_block
+
+
+# -- front ends ----------------------------------------------------------------
+
+
+def run_lines(chat: Chat, stdin: TextIO) -> None:
+    """Each line is one message; the first error ends the run (raised)."""
+    for raw in stdin:
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        chat.handle(line)
+        if chat.done:
+            return
+
+
+def run_tty(
+    chat: Chat, *, history_file: Path | None, input: Any = None, output: Any = None
+) -> None:
+    """The interactive loop. Survives every error but EOF (Ctrl-D) and /exit."""
+    prompt_session = make_prompt_session(chat, history_file, input=input, output=output)
+    chat.note(chat.header())
+    while not chat.done:
+        try:
+            line = prompt_session.prompt()
+        except KeyboardInterrupt:
+            continue  # Ctrl-C at the prompt: a fresh, empty line
+        except EOFError:
+            break
+        try:
+            chat.handle(line)
+        except CliError as e:
+            chat.note(f"error: {e.message}")
+        except KeyboardInterrupt:
+            chat.note("interrupted")
+
+
+def make_prompt_session(
+    chat: Chat, history_file: Path | None, *, input: Any = None, output: Any = None
+):
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import Completer, Completion
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings
+
+    class SlashCompleter(Completer):
+        def get_completions(self, document, complete_event):
+            text = document.text_before_cursor
+            if not text.startswith("/") or " " in text or "\n" in text:
+                return
+            for command in COMMANDS:
+                word = "/" + command.name
+                if word.startswith(text):
+                    yield Completion(word, start_position=-len(text), display_meta=command.help)
+
+    bindings = KeyBindings()
+
+    @bindings.add("escape", "enter")  # Alt+Enter sends the same keys
+    def _newline(event) -> None:
+        event.current_buffer.insert_text("\n")
+
+    history = FileHistory(str(history_file)) if history_file else InMemoryHistory()
+    return PromptSession(
+        message="› ",
+        history=history,
+        completer=SlashCompleter(),
+        complete_while_typing=True,
+        key_bindings=bindings,
+        enable_open_in_editor=True,
+        multiline=False,
+        prompt_continuation="  ",
+        input=input,
+        output=output,
+    )
+
+
+def history_path() -> Path:
+    """The prompt history file (0600 in a 0700 folder), created if missing."""
+    import os
+
+    from platformdirs import user_state_dir
+
+    from .store import ensure_private_dir
+
+    folder = Path(user_state_dir("claude-cli"))
+    ensure_private_dir(folder)
+    path = folder / "chat_history"
+    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    return path
+
+
+# -- wiring --------------------------------------------------------------------
+
+
+def run_chat(
+    settings: Settings, name: str | None, streams: Any, *, continue_last: bool = False
+) -> None:
+    """`claude-cli chat`: the real client, renderer and front end."""
+    from .ask import make_client, make_renderer, send
+
+    if name and continue_last:
+        raise UsageError("--session and --continue do not go together")
+    if continue_last:
+        name = session.latest_name()
+        if name is None:
+            raise UsageError("no session to continue yet: start one with --session NAME")
+    interactive = streams.stdin_tty
+    opts = AskOptions(plain=not interactive)
+    client = make_client(settings, streams)
+
+    def send_one(prepared: Prepared, renderer: Renderer, current: Settings) -> dict[str, Any]:
+        return send(current, opts, prepared, streams, client=client, renderer=renderer)
+
+    chat = Chat(
+        settings,
+        name=name,
+        send=send_one,
+        new_renderer=lambda: make_renderer(opts, streams),
+        out=streams.stdout,
+        note=streams.note,
+        interactive=interactive,
+    )
+    try:
+        if interactive:
+            output = None
+            if not streams.stdout_tty:  # replies go to the file; the prompt to the screen
+                from prompt_toolkit.output import create_output
+
+                output = create_output(stdout=streams.stderr)
+            run_tty(chat, history_file=history_path(), output=output)
+        else:
+            run_lines(chat, streams.stdin)
+    finally:
+        client.close()
+
+
+__all__ = ["COMMANDS", "Chat", "run_chat", "run_lines", "run_tty"]

@@ -1,0 +1,149 @@
+"""`claude-cli sessions ...`: list, show, export, import, rename, delete, search.
+
+What the user sees of the session store; the store itself is `session.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from . import session
+from .errors import SessionError, UsageError
+from .pricing import usage_summary
+from .term import Streams, dim, sanitize
+
+
+def list_sessions(streams: Streams) -> None:
+    rows: list[tuple[str, str, str, str, str]] = []
+    for doc in session.summaries():
+        if isinstance(doc, SessionError):
+            streams.note(f"skipped: {doc.message}")
+            continue
+        rows.append(
+            (
+                doc["name"],
+                str(session.turn_count(doc)),
+                str(doc.get("model") or "?"),
+                str(doc.get("updated") or "?").replace("T", " ").rstrip("Z"),
+                session.first_words(doc),
+            )
+        )
+    if not rows:
+        if streams.stderr_tty or streams.stdout_tty:
+            streams.note(
+                "no sessions yet: `claude-cli ask --session NAME ...` or `claude-cli chat`"
+            )
+        return
+    header = ("NAME", "TURNS", "MODEL", "UPDATED (UTC)", "FIRST WORDS")
+    table = [header, *rows] if streams.stdout_tty else rows
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    out = streams.stdout
+    for row in table:
+        cells = [
+            row[0].ljust(widths[0]),
+            row[1].rjust(widths[1]),
+            row[2].ljust(widths[2]),
+            row[3].ljust(widths[3]),
+            sanitize(row[4]),
+        ]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def show(name: str, streams: Streams) -> None:
+    doc = session.load(name)
+    summary = summary_line(doc)
+    if not streams.stdout_tty:
+        streams.stdout.write(session.export_markdown(doc))
+        streams.stdout.write(f"\n---\n{summary}\n")
+        return
+    from rich.markdown import Markdown
+
+    from .render import make_console
+
+    console = make_console(streams.stdout)
+    out = streams.stdout
+    out.write(
+        dim(
+            f"session {doc['name']} · {doc.get('model') or '?'} · "
+            f"{session.turn_count(doc)} turns · updated {doc.get('updated', '?')}",
+            out,
+        )
+        + "\n"
+    )
+    if doc.get("system"):
+        out.write(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
+    for message in doc["messages"]:
+        who = "you" if message.get("role") == "user" else "claude"
+        out.write("\n" + dim(f"── {who} ──", out) + "\n")
+        text = sanitize(session.markdown_of(message.get("content")))
+        if who == "you":
+            out.write(text + "\n")
+        else:
+            console.print(Markdown(text, hyperlinks=False))
+    out.write("\n" + dim(summary, out) + "\n")
+
+
+def summary_line(doc: dict[str, Any]) -> str:
+    replies = doc.get("replies") or []
+    return f"usage ({len(replies)} replies): {usage_summary(doc['usage'], replies)}"
+
+
+def export(name: str, fmt: str, streams: Streams) -> None:
+    doc = session.load(name)
+    if fmt == "json":
+        streams.stdout.write(session.export_json(doc))
+    elif fmt in ("markdown", "md"):
+        streams.stdout.write(session.export_markdown(doc))
+    else:
+        raise UsageError(f"unknown export format {fmt!r}: use markdown or json")
+
+
+def import_(name: str, source: str, streams: Streams) -> None:
+    session.check_name(name)
+    if source == "-":
+        raw = sys.stdin.read()
+        where = "stdin"
+    else:
+        try:
+            with open(source, encoding="utf-8") as f:
+                raw = f.read()
+        except OSError as e:
+            raise UsageError(f"cannot read {source}: {e.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{source} is not UTF-8 text") from None
+        where = source
+    doc = session.import_session(name, raw, where)
+    streams.note(f"imported {len(doc['messages'])} messages into session {name}")
+
+
+def rename(old: str, new: str, streams: Streams) -> None:
+    session.rename(old, new)
+    streams.note(f"renamed {old} to {new}")
+
+
+def delete(name: str, yes: bool, streams: Streams) -> None:
+    doc = session.load(name)  # also checks the name and that it exists
+    if not yes:
+        if not streams.stdin_tty:
+            raise UsageError(f"not deleting session {name} without confirmation: add --yes")
+        turns = session.turn_count(doc)
+        streams.stderr.write(f"Delete session {name} ({turns} turns)? [y/N] ")
+        streams.stderr.flush()
+        answer = streams.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            streams.note("kept")
+            return
+    session.delete(name)
+    streams.note(f"deleted session {name}")
+
+
+def search(text: str, streams: Streams) -> None:
+    if not text:
+        raise UsageError("search needs some TEXT")
+    found = 0
+    for name, index, role, snippet in session.search(text):
+        streams.stdout.write(f"{name}:{index + 1}: {role}: {sanitize(snippet)}\n")
+        found += 1
+    if not found:
+        streams.note(f"no session mentions {text!r}")

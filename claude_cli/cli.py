@@ -79,8 +79,12 @@ TimeoutOpt = Annotated[
 ]
 SessionOpt = Annotated[
     str | None,
-    typer.Option("-S", "--session", help="Continue (or start) the named session, "
-                 "e.g. --session trip-plans.", show_default=False),
+    typer.Option(
+        "-S",
+        "--session",
+        help="Continue (or start) the named session, e.g. --session trip-plans.",
+        show_default=False,
+    ),
 ]
 ContinueOpt = Annotated[
     bool,
@@ -220,8 +224,9 @@ def chat(
     is one message and replies are plain text."""
     from .repl import run_chat
 
-    settings = _settings(model=model, system=system, max_tokens=max_tokens,
-                         max_retries=max_retries, timeout=timeout)
+    settings = _settings(
+        model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
+    )
     run_chat(settings, session, _streams(), continue_last=continue_last)
 
 
@@ -268,9 +273,14 @@ def sessions_export(
 @sessions_app.command("import")
 def sessions_import(
     name: NameArg,
-    file: Annotated[str, typer.Argument(help="JSON file (a list of {role, content}, or an "
-                                        "object with 'messages'); - for stdin.",
-                                        show_default=False)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="JSON file (a list of {role, content}, or an "
+            "object with 'messages'); - for stdin.",
+            show_default=False,
+        ),
+    ],
 ) -> None:
     """Create a session from a JSON list of messages."""
     from .session_cmds import import_
@@ -299,8 +309,9 @@ def sessions_delete(
 
 @sessions_app.command("search")
 def sessions_search(
-    text: Annotated[str, typer.Argument(help="Text to look for (case-insensitive).",
-                                        show_default=False)],
+    text: Annotated[
+        str, typer.Argument(help="Text to look for (case-insensitive).", show_default=False)
+    ],
 ) -> None:
     """Find messages containing TEXT in every session."""
     from .session_cmds import search

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeapi import API_KEY, FakeAPI
 
 from claude_cli import session
 from claude_cli.ask import AskOptions, make_client, send
@@ -21,6 +20,8 @@ from claude_cli.config import load_settings
 from claude_cli.render import RawRenderer
 from claude_cli.repl import Chat, run_tty
 from claude_cli.term import Streams
+
+from fakeapi import API_KEY, FakeAPI
 
 ESC_ENTER = "\x1b\r"
 PASTE = "\x1b[200~{}\x1b[201~"
@@ -91,11 +92,14 @@ def test_loop_sends_each_line_with_history_and_saves(env: FakeAPI) -> None:
         {"role": "assistant", "content": "You said: hello"},
         {"role": "user", "content": "how are you"},
     ]
-    assert all(r.body.get("cache_control") == {"type": "ephemeral"}
-               for r in env.messages_requests)
+    assert all(r.body.get("cache_control") == {"type": "ephemeral"} for r in env.messages_requests)
     saved = h.saved()
     assert [m["content"] for m in saved["messages"]] == [
-        "hello", "You said: hello", "how are you", "You said: how are you"]
+        "hello",
+        "You said: hello",
+        "how are you",
+        "You said: how are you",
+    ]
     assert "session t (new)" in h.notes[0] and h.settings.model in h.notes[0]
 
 
@@ -140,8 +144,10 @@ def test_retry_replaces_the_last_reply(env: FakeAPI) -> None:
     h.type("question\r/retry\r")
     assert h.sent[1] == [{"role": "user", "content": "question"}]
     msgs = h.saved()["messages"]
-    assert msgs == [{"role": "user", "content": "question"},
-                    {"role": "assistant", "content": "second answer"}]
+    assert msgs == [
+        {"role": "user", "content": "question"},
+        {"role": "assistant", "content": "second answer"},
+    ]
     assert len(h.saved()["replies"]) == 2  # both replies were paid for
 
 

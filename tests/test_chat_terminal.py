@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pexpect
+
 from terminal import spawn
 
 PROMPT = "›"
@@ -39,7 +40,7 @@ def test_ctrl_c_stops_a_reply_keeps_the_session_valid_and_ctrl_d_exits(api, cli_
     child.close()
     assert child.exitstatus == 0
 
-    first, second = api.messages_requests
+    _, second = api.messages_requests
     sent = second.body["messages"]
     assert [m["role"] for m in sent] == ["user", "assistant", "user"]
     partial = sent[1]["content"]

@@ -515,16 +515,19 @@ def all_names() -> list[str]:
 
 
 def summaries() -> list[Doc | SessionError]:
-    """Every session (newest first); unreadable ones as their error."""
-    items: list[tuple[str, Doc | SessionError]] = []
+    """Every session, newest first (by `updated`, then file time); unreadable
+    ones as their error, last."""
+    items: list[tuple[str, int, Doc | SessionError]] = []
     for name in all_names():
         try:
             doc = load(name)
-            items.append((str(doc.get("updated", "")), doc))
-        except SessionError as e:
-            items.append(("", e))
-    items.sort(key=lambda item: item[0], reverse=True)
-    return [doc for _, doc in items]
+            mtime = path_for(name).stat().st_mtime_ns
+            items.append((str(doc.get("updated", "")), mtime, doc))
+        except (SessionError, OSError) as e:
+            error = e if isinstance(e, SessionError) else SessionError(f"{name}: {e}")
+            items.append(("", 0, error))
+    items.sort(key=lambda item: item[:2], reverse=True)
+    return [doc for _, _, doc in items]
 
 
 # -- text views --------------------------------------------------------------

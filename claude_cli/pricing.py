@@ -114,3 +114,7 @@ def usage_summary(usage: dict[str, Any], replies: list[dict[str, Any]]) -> str:
         f"{int(usage.get('cache_creation_input_tokens') or 0):,} written",
     ]
     return " · ".join(parts) + " · " + estimate(replies).describe()
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"

@@ -29,7 +29,7 @@ from . import session
 from .ask import AskOptions, Prepared, prepare
 from .errors import CliError, Interrupted, SessionError, UsageError
 from .payload import user_turn
-from .pricing import usage_summary
+from .pricing import plural, usage_summary
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -119,11 +119,8 @@ class Chat:
 
     def header(self) -> str:
         turns = session.turn_count(self.doc) if self.doc else 0
-        state = f"{turns} turn{'s' if turns != 1 else ''}" if self.doc else "new"
-        return (
-            f"claude-cli chat · {self.settings.model} · session {self.name} ({state}) · "
-            "/help for commands · Ctrl-D to quit"
-        )
+        state = plural(turns, "turn", "turns") if self.doc else "new"
+        return f"{self.settings.model} · session {self.name} ({state}) · /help · Ctrl-D to quit"
 
     # -- one line -----------------------------------------------------------
 
@@ -293,7 +290,7 @@ class Chat:
                 continue
             mark = "*" if doc["name"] == self.name else " "
             rows.append(
-                f"{mark} {doc['name']}  {session.turn_count(doc)} turns  "
+                f"{mark} {doc['name']}  {plural(session.turn_count(doc), 'turn', 'turns')}  "
                 f"{doc.get('updated', '')}  {session.first_words(doc, 40)}"
             )
         self.note("\n".join(rows) if rows else "no saved sessions yet")
@@ -306,7 +303,7 @@ class Chat:
         if self.doc:
             replies = self.doc.get("replies") or []
             lines.append(
-                f"session {self.name} ({len(replies)} replies): "
+                f"session {self.name} ({plural(len(replies), 'reply', 'replies')}): "
                 f"{usage_summary(self.doc['usage'], replies)}"
             )
         self.note("\n".join(lines) if lines else "no replies yet")
@@ -454,6 +451,8 @@ def run_chat(
         name = session.latest_name()
         if name is None:
             raise UsageError("no session to continue yet: start one with --session NAME")
+    if name:
+        session.check_name(name)  # before anything else can fail or be sent
     interactive = streams.stdin_tty
     opts = AskOptions(plain=not interactive)
     client = make_client(settings, streams)

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import session
 from .errors import SessionError, UsageError
-from .pricing import usage_summary
+from .pricing import plural, usage_summary
 from .term import Streams, dim, sanitize
 
 
@@ -66,7 +66,8 @@ def show(name: str, streams: Streams) -> None:
     out.write(
         dim(
             f"session {doc['name']} · {doc.get('model') or '?'} · "
-            f"{session.turn_count(doc)} turns · updated {doc.get('updated', '?')}",
+            f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
+            f"updated {doc.get('updated', '?')}",
             out,
         )
         + "\n"
@@ -86,7 +87,8 @@ def show(name: str, streams: Streams) -> None:
 
 def summary_line(doc: dict[str, Any]) -> str:
     replies = doc.get("replies") or []
-    return f"usage ({len(replies)} replies): {usage_summary(doc['usage'], replies)}"
+    n = plural(len(replies), "reply", "replies")
+    return f"usage ({n}): {usage_summary(doc['usage'], replies)}"
 
 
 def export(name: str, fmt: str, streams: Streams) -> None:
@@ -127,8 +129,8 @@ def delete(name: str, yes: bool, streams: Streams) -> None:
     if not yes:
         if not streams.stdin_tty:
             raise UsageError(f"not deleting session {name} without confirmation: add --yes")
-        turns = session.turn_count(doc)
-        streams.stderr.write(f"Delete session {name} ({turns} turns)? [y/N] ")
+        turns = plural(session.turn_count(doc), "turn", "turns")
+        streams.stderr.write(f"Delete session {name} ({turns})? [y/N] ")
         streams.stderr.flush()
         answer = streams.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):

@@ -352,7 +352,7 @@ def test_list_show_search(run, api, home):
     assert show.code == 0
     assert "## User\n\nTell me about otters please" in show.out
     assert "## Assistant\n\nYou said: Tell me about otters please" in show.out
-    assert "usage (1 replies):" in show.out and "≈ $" in show.out
+    assert "usage (1 reply):" in show.out and "≈ $" in show.out
     assert "cost unknown (no price for claude-fable-5-2)" in run("sessions", "show", "beta").out
 
     found = run("sessions", "search", "OTTERS")
@@ -423,7 +423,7 @@ def test_delete_asks_on_a_terminal(api, cli_env, home, run):
 
     run("ask", "-S", "keep", "one")
     child = spawn(["sessions", "delete", "keep"], cli_env)
-    child.expect(r"Delete session keep \(1 turns\)\? \[y/N\]")
+    child.expect(r"Delete session keep \(1 turn\)\? \[y/N\]")
     child.sendline("n")
     child.expect("kept")
     child.wait()

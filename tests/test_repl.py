@@ -51,15 +51,28 @@ class Harness:
             **chat_kw,
         )
 
-    def type(self, keys: str, history: Path | None = None) -> None:
-        """Type `keys` into a real prompt-toolkit session; end of input is Ctrl-D."""
+    def type(self, keys: str, history: Path | None = None, until_sent: int = 0) -> None:
+        """Type `keys` into a real prompt-toolkit session; then the input ends (as
+        Ctrl-D does), once `until_sent` requests have reached the server."""
+        import threading
+        import time
+
         from prompt_toolkit.input import create_pipe_input
         from prompt_toolkit.output import DummyOutput
 
         with create_pipe_input() as inp:
             inp.send_text(keys)
+            loop = threading.Thread(
+                target=run_tty,
+                args=(self.chat,),
+                kwargs={"history_file": history, "input": inp, "output": DummyOutput()},
+            )
+            loop.start()
+            deadline = time.monotonic() + 20
+            while len(self.api.messages_requests) < until_sent and time.monotonic() < deadline:
+                time.sleep(0.02)
             inp.close()
-            run_tty(self.chat, history_file=history, input=inp, output=DummyOutput())
+            loop.join(30)
         self.client.close()
 
     @property
@@ -270,3 +283,22 @@ def test_continuing_a_session_sends_its_history(env: FakeAPI) -> None:
     assert "(1 turn)" in h.chat.header()
     h.type("two\r")
     assert [m["content"] for m in h.sent[-1]] == ["one", "You said: one", "two"]
+
+
+def test_ctrl_x_ctrl_e_edits_the_message_in_editor(
+    env: FakeAPI, tmp_path: Path, monkeypatch
+) -> None:
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\n"
+        "path = sys.argv[1]\n"
+        "text = open(path).read()\n"
+        "open(path, 'w').write(text.strip() + ' (edited)\\nsecond line\\n')\n"
+    )
+    import sys
+
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    h = Harness(env)
+    h.type("draft\x18\x05", until_sent=1)
+    assert [m[-1]["content"] for m in h.sent] == ["draft (edited)\nsecond line"]

@@ -216,7 +216,7 @@ def test_lock_holds_under_many_concurrent_writers(cli_env, home):
 READER = """
 import json, sys, time
 path = sys.argv[1]
-end = time.time() + 3
+end = time.time() + 1.5
 n = 0
 while time.time() < end:
     try:

@@ -77,6 +77,14 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", min=0.001, help="Read timeout in seconds (default 600)."),
 ]
+DownloadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--download",
+        help="Fetch image URLs here and send the bytes (for private "
+        "URLs); default: the service fetches them.",
+    ),
+]
 
 
 @app.command(
@@ -86,6 +94,7 @@ TimeoutOpt = Annotated[
     "  claude-cli ask --prefill '{' 'Give me a JSON object with keys a and b' | jq .\n"
     "  claude-cli ask --json 'hi' | jq .usage\n"
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
+    "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
 )
 def ask(
     prompt: Annotated[
@@ -135,6 +144,7 @@ def ask(
             help="Attach an image (path, URL or - for stdin); repeatable, e.g. -i photo.jpg.",
         ),
     ] = None,
+    download: DownloadOpt = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
     ] = False,
@@ -157,7 +167,12 @@ def ask(
     from .ask import AskOptions, run_ask
 
     settings = _settings(
-        model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
+        model=model,
+        system=system,
+        max_tokens=max_tokens,
+        max_retries=max_retries,
+        timeout=timeout,
+        download_images=download or None,
     )
     opts = AskOptions(
         words=prompt or [],
@@ -174,6 +189,80 @@ def ask(
         images=image or [],
     )
     run_ask(settings, opts, _streams())
+
+
+@app.command(
+    "describe-image",
+    epilog="Examples:\n\n\b\n"
+    "  claude-cli describe-image photo.jpg\n"
+    "  claude-cli describe-image photos/*.jpg --json > out.jsonl\n"
+    "  claude-cli describe-image -p 'Transcribe the text' scan.png\n"
+    "  curl -s https://example.com/cat.png | claude-cli describe-image -\n",
+)
+def describe_image(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Images: paths, http(s) URLs, or - for image bytes on stdin.", show_default=False
+        ),
+    ],
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            "-p", "--prompt", help="What to ask about each image (default: a detailed description)."
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    system: SystemOpt = None,
+    prefill: Annotated[
+        str | None,
+        typer.Option("--prefill", help="Start of each reply, e.g. --prefill '{'."),
+    ] = None,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="One JSON object per image and line "
+            "(source, text, model, stop_reason, usage | source, error).",
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int,
+        typer.Option("-j", "--concurrency", min=1, max=64, help="Requests in flight at once."),
+    ] = 8,  # describe.DEFAULT_CONCURRENCY (not imported: --help stays light)
+    session: Annotated[
+        str | None,
+        typer.Option("--session", help="Record each image and its description in this session."),
+    ] = None,
+    download: DownloadOpt = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Raw text on a terminal too (no Markdown).")
+    ] = False,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Describe one or many images, each its own request, several at a time."""
+    from .describe import DescribeOptions, run_describe
+
+    settings = _settings(
+        model=model,
+        system=system,
+        max_tokens=max_tokens,
+        max_retries=max_retries,
+        timeout=timeout,
+        download_images=download or None,
+    )
+    opts = DescribeOptions(
+        sources=sources,
+        prompt=prompt,
+        prefill=prefill,
+        json_out=json_out,
+        concurrency=concurrency,
+        session=session,
+        plain=plain,
+    )
+    run_describe(settings, opts, _streams())
 
 
 @app.command(

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeapi import image_info
 from PIL import Image
+
+from fakeapi import image_info
 
 MB5 = 5 * 1024 * 1024
 
@@ -456,7 +457,7 @@ def test_download_fetches_and_checks(run, api, files):
     assert r.code == 2
     lines = [json.loads(x) for x in r.out.splitlines()]
     assert lines[0]["text"] == "You said: x [saw image/png 30x20]"
-    assert "[saw image/jpeg 1200x800]" in lines[1]["text"]
+    assert "[saw image/jpeg 1568x1045]" in lines[1]["text"]
     assert lines[2]["error"] == f"image {base}/page: the server sent text/html, not an image"
     assert "not a JPEG, PNG, GIF or WebP image" in lines[3]["error"]
     assert lines[4]["error"] == f"image {base}/gone.png: download failed: HTTP 404 Not Found"

@@ -194,6 +194,7 @@ def test_a_big_photo_is_downscaled_to_the_configured_edge(run, api, tmp_path, ho
     w, h = decoded(images_sent(api.last_body)[0]).size
     # 1568 is a soft target: the JPEG decoder's 1/2 scale (1500) is taken as is.
     assert 1568 * 0.9 <= w <= 1568 and abs(w / h - 1.5) < 0.01
+    assert r.err == ""  # what was changed is told on a terminal only
     (home / "config" / "claude-cli").mkdir(parents=True)
     (home / "config" / "claude-cli" / "config.toml").write_text("image_max_edge = 800\n")
     r = run("ask", "-i", path, "hi")

@@ -89,7 +89,7 @@ function __claude_cli_sessions
         set dir "$HOME/.local/share/claude-cli/sessions"
     end
     for f in $dir/*.json
-        set -l name (string replace -r '\.json$' '' -- (basename -- $f))
+        set -l name (string replace -r '^.*/(.*)\.json$' '$1' -- $f)
         string match -qr '^[A-Za-z0-9_][A-Za-z0-9._-]*$' -- $name; and printf '%s\tsession\n' $name
     end
 end

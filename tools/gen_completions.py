@@ -519,7 +519,7 @@ function __claude_cli_sessions
         set dir "$HOME/.local/share/claude-cli/sessions"
     end
     for f in $dir/*.json
-        set -l name (string replace -r '\.json$' '' -- (basename -- $f))
+        set -l name (string replace -r '^.*/(.*)\.json$' '$1' -- $f)
         string match -qr '^[A-Za-z0-9_][A-Za-z0-9._-]*$' -- $name; and printf '%s\tsession\n' $name
     end
 end
@@ -664,7 +664,8 @@ def render_fish(tree: Command, models: list[str]) -> str:
         )
     )
     out.append("# What argument number $argv[2] (from 0) of path $argv[1] completes to.")
-    acases = [(glob_pattern(k, fq), [v]) for k, v in arg_cases(tree)]
+    # fish's `case` takes wildcards inside quotes.
+    acases = [(fq(k), [v]) for k, v in arg_cases(tree)]
     out.append(fish_switch("__claude_cli_arg_kind", '"$argv[1]/$argv[2]"', acases))
     return "\n".join(out) + FISH_MAIN
 

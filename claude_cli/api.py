@@ -138,6 +138,7 @@ class Client:
             headers["anthropic-beta"] = ",".join(betas)
         self.max_retries = max_retries
         self.on_retry = on_retry
+        self._read_timeout = timeout
         self._http = httpx.Client(
             base_url=base_url,
             headers=headers,
@@ -190,6 +191,11 @@ class Client:
                         if sse.event == "message_stop":
                             stopped = True
                         yield event
+            except httpx.TimeoutException:
+                raise StreamInterrupted(
+                    f"the reply stalled: nothing arrived for {self._read_timeout:g} s "
+                    "(raise --timeout)"
+                ) from None
             except httpx.HTTPError as e:
                 raise StreamInterrupted(f"connection lost mid-reply ({_describe(e)})") from None
         if not stopped:

@@ -417,3 +417,11 @@ def test_reply_at_max_tokens_is_reported_in_json(api, run) -> None:
     api.reply("one two three four five")
     r = run("ask", "--max-tokens", "2", "--json", "hi")
     assert json.loads(r.out)["stop_reason"] == "max_tokens"
+
+
+def test_a_stalled_stream_is_reported_and_the_text_kept(api, run) -> None:
+    api.reply("slow words arrive here", delay=1.0)
+    r = run("ask", "--timeout", "0.3", "--max-retries", "0", "hi")
+    assert r.code == 5
+    assert r.out == "slow\n"
+    assert "stalled" in r.err and "--timeout" in r.err

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import CliError
+from .errors import CliError, ExitCode
 
 app = typer.Typer(
     name="claude-cli",
@@ -277,14 +277,75 @@ def models(
     run_models(_settings(), _streams(), json_out=json_out)
 
 
+config_app = typer.Typer(
+    name="config",
+    help="See and edit settings (config.toml), and which credentials are found.",
+    epilog="Examples:\n\n\b\n  claude-cli config show\n"
+    "  claude-cli config set model claude-haiku-4-5\n"
+    "  claude-cli config set api_key_command 'pass show anthropic'\n"
+    '  claude-cli config unset model\n  $EDITOR "$(claude-cli config path)"\n',
+    no_args_is_help=True,
+)
+app.add_typer(config_app)
+
+
+@config_app.command("path", epilog='Example:\n\n\b\n  $EDITOR "$(claude-cli config path)"\n')
+def config_path_cmd() -> None:
+    """Print the config file's path (CLAUDE_CLI_CONFIG overrides it)."""
+    from .config import config_path
+
+    sys.stdout.write(f"{config_path()}\n")
+
+
+@config_app.command(
+    "show",
+    epilog="Examples:\n\n\b\n  claude-cli config show\n"
+    "  claude-cli config show --json | jq -r .settings.model.value\n",
+)
+def config_show(
+    json_out: Annotated[bool, typer.Option("--json", help="Print it all as JSON.")] = False,
+) -> None:
+    """Show every setting, where it came from (env, file, default) and the credential source."""
+    from .configcmd import run_show
+
+    run_show(_streams(), json_out=json_out)
+
+
+@config_app.command(
+    "set",
+    epilog="Examples:\n\n\b\n  claude-cli config set model claude-haiku-4-5\n"
+    "  claude-cli config set max_tokens 1000\n"
+    "  claude-cli config set api_key_command 'pass show anthropic'\n",
+)
+def config_set(
+    key: Annotated[str, typer.Argument(help="Setting name, e.g. model.", show_default=False)],
+    value: Annotated[str, typer.Argument(help="Its new value.", show_default=False)],
+) -> None:
+    """Check a setting and save it in the config file (comments are kept)."""
+    from .configcmd import run_set
+
+    run_set(_streams(), key, value)
+
+
+@config_app.command("unset", epilog="Example:\n\n\b\n  claude-cli config unset model\n")
+def config_unset(
+    key: Annotated[str, typer.Argument(help="Setting name, e.g. model.", show_default=False)],
+) -> None:
+    """Remove a setting from the config file, so its default applies again."""
+    from .configcmd import run_unset
+
+    run_unset(_streams(), key)
+
+
 def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
     try:
         app(prog_name="claude-cli")
     except CliError as e:
-        _fail(f"claude-cli: error: {e.message}", e.exit_code)
+        detail = f"\n\n{e.detail}" if e.detail else ""
+        _fail(f"claude-cli: error: {e.message}{detail}", e.exit_code)
     except KeyboardInterrupt:
-        _fail("claude-cli: interrupted", 130)
+        _fail("claude-cli: interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # `claude-cli ask ... | head`: the reader left; that is not an error.
         _quiet_exit(0)
@@ -296,7 +357,7 @@ def run() -> None:
         _fail(
             f"claude-cli: internal error: {type(e).__name__}: {e} "
             "(set CLAUDE_CLI_DEBUG=1 for a traceback)",
-            70,
+            ExitCode.INTERNAL,
         )
 
 

@@ -23,7 +23,7 @@ PROG = "claude-cli"
 
 # Commands and options the README may already show but that live on branches not merged
 # yet. The test fails once one of them exists, so this list empties itself as they land.
-PENDING_COMMANDS = {"chat", "sessions", "describe-image"}
+PENDING_COMMANDS = {"chat", "sessions"}
 PENDING_OPTIONS = {("ask", "--session"), ("ask", "-c"), ("ask", "--continue")}
 
 SHELL_BLOCKS = {"sh", "bash", "shell", "zsh", "fish", "console"}

@@ -7,6 +7,7 @@ Session and image support plug in through `history` and `images`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,12 +109,19 @@ def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) 
     return prompt
 
 
-def make_client(settings: Settings, streams: Streams, credentials: Credentials | None = None):
+def make_client(
+    settings: Settings,
+    streams: Streams,
+    credentials: Credentials | None = None,
+    *,
+    note: Callable[[str], None] | None = None,
+):
+    """An API client; retries are announced on a terminal (through `note` when given)."""
     from .api import Client
 
     def on_retry(attempt: int, seconds: float, reason: str) -> None:
         if streams.stderr_tty:
-            streams.note(
+            (note or streams.note)(
                 f"{reason}; retrying in {seconds:.1f} s ({attempt}/{settings.max_retries})"
             )
 
@@ -287,6 +295,14 @@ def save_exchange(
     )
 
 
+def load_images(settings: Settings, sources: list[str], streams: Streams) -> list[dict[str, Any]]:
+    """Image blocks for `-i` sources; what was changed is told on a terminal."""
+    from .images import load_image_blocks
+
+    note = streams.note if streams.stderr_tty else None
+    return load_image_blocks(sources, settings, note=note, stdin=streams.stdin)
+
+
 def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
@@ -298,9 +314,11 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         doc = session.read(name)
         settings = with_session(settings, doc)
         history = session.inline(doc["messages"]) if doc else []
-    prompt = read_prompt(opts, streams)
+    # `-i -`: stdin carries the image, so it is not read as prompt text.
+    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images)
+    images = load_images(settings, opts.images, streams) if opts.images else None
     cache = name is not None and settings.prompt_caching
-    prepared = prepare(settings, opts, prompt, history=history, cache=cache)
+    prepared = prepare(settings, opts, prompt, history=history, images=images, cache=cache)
     if opts.dry_run or opts.curl:
         dry_run(settings, prepared, streams, curl=opts.curl)
         return

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import CliError
+from .errors import CliError, ExitCode
 
 app = typer.Typer(
     name="claude-cli",
@@ -90,6 +90,14 @@ ContinueOpt = Annotated[
     bool,
     typer.Option("-c", "--continue", help="Continue the most recently updated session."),
 ]
+DownloadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--download",
+        help="Fetch image URLs here and send the bytes (for private "
+        "URLs); default: the service fetches them.",
+    ),
+]
 
 
 @app.command(
@@ -99,6 +107,7 @@ ContinueOpt = Annotated[
     "  claude-cli ask --prefill '{' 'Give me a JSON object with keys a and b' | jq .\n"
     "  claude-cli ask --json 'hi' | jq .usage\n"
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
+    "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
 )
 def ask(
     prompt: Annotated[
@@ -148,6 +157,7 @@ def ask(
             help="Attach an image (path, URL or - for stdin); repeatable, e.g. -i photo.jpg.",
         ),
     ] = None,
+    download: DownloadOpt = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
     ] = False,
@@ -172,7 +182,12 @@ def ask(
     from .ask import AskOptions, run_ask
 
     settings = _settings(
-        model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
+        model=model,
+        system=system,
+        max_tokens=max_tokens,
+        max_retries=max_retries,
+        timeout=timeout,
+        download_images=download or None,
     )
     opts = AskOptions(
         words=prompt or [],
@@ -191,6 +206,80 @@ def ask(
         continue_last=continue_last,
     )
     run_ask(settings, opts, _streams())
+
+
+@app.command(
+    "describe-image",
+    epilog="Examples:\n\n\b\n"
+    "  claude-cli describe-image photo.jpg\n"
+    "  claude-cli describe-image photos/*.jpg --json > out.jsonl\n"
+    "  claude-cli describe-image -p 'Transcribe the text' scan.png\n"
+    "  curl -s https://example.com/cat.png | claude-cli describe-image -\n",
+)
+def describe_image(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Images: paths, http(s) URLs, or - for image bytes on stdin.", show_default=False
+        ),
+    ],
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            "-p", "--prompt", help="What to ask about each image (default: a detailed description)."
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    system: SystemOpt = None,
+    prefill: Annotated[
+        str | None,
+        typer.Option("--prefill", help="Start of each reply, e.g. --prefill '{'."),
+    ] = None,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="One JSON object per image and line "
+            "(source, text, model, stop_reason, usage | source, error).",
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int,
+        typer.Option("-j", "--concurrency", min=1, max=64, help="Requests in flight at once."),
+    ] = 8,  # describe.DEFAULT_CONCURRENCY (not imported: --help stays light)
+    session: Annotated[
+        str | None,
+        typer.Option("--session", help="Record each image and its description in this session."),
+    ] = None,
+    download: DownloadOpt = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Raw text on a terminal too (no Markdown).")
+    ] = False,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Describe one or many images, each its own request, several at a time."""
+    from .describe import DescribeOptions, run_describe
+
+    settings = _settings(
+        model=model,
+        system=system,
+        max_tokens=max_tokens,
+        max_retries=max_retries,
+        timeout=timeout,
+        download_images=download or None,
+    )
+    opts = DescribeOptions(
+        sources=sources,
+        prompt=prompt,
+        prefill=prefill,
+        json_out=json_out,
+        concurrency=concurrency,
+        session=session,
+        plain=plain,
+    )
+    run_describe(settings, opts, _streams())
 
 
 @app.command(
@@ -230,9 +319,18 @@ def chat(
     run_chat(settings, session, _streams(), continue_last=continue_last)
 
 
+def _examples(*lines: str) -> str:
+    return "Examples:\n\n\b\n" + "".join(f"  claude-cli {line}\n" for line in lines)
+
+
 sessions_app = typer.Typer(
     name="sessions",
     help="List, show, export, import, rename, delete and search saved sessions.",
+    epilog=_examples(
+        "sessions list",
+        "sessions show trip",
+        "sessions export trip --format json | jq .messages",
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -241,7 +339,13 @@ app.add_typer(sessions_app)
 NameArg = Annotated[str, typer.Argument(help="Session name.", show_default=False)]
 
 
-@sessions_app.command("list")
+@sessions_app.command(
+    "list",
+    epilog=_examples(
+        "sessions list",
+        "sessions list | head -5",
+    ),
+)
 def sessions_list() -> None:
     """Sessions, newest first: name, turns, model, updated, first words."""
     from .session_cmds import list_sessions
@@ -249,7 +353,13 @@ def sessions_list() -> None:
     list_sessions(_streams())
 
 
-@sessions_app.command("show")
+@sessions_app.command(
+    "show",
+    epilog=_examples(
+        "sessions show trip",
+        "sessions show trip | less",
+    ),
+)
 def sessions_show(name: NameArg) -> None:
     """Print a session's conversation, with token usage and estimated cost."""
     from .session_cmds import show
@@ -257,7 +367,13 @@ def sessions_show(name: NameArg) -> None:
     show(name, _streams())
 
 
-@sessions_app.command("export")
+@sessions_app.command(
+    "export",
+    epilog=_examples(
+        "sessions export trip > trip.md",
+        "sessions export trip --format json | jq .messages",
+    ),
+)
 def sessions_export(
     name: NameArg,
     fmt: Annotated[
@@ -270,7 +386,13 @@ def sessions_export(
     export(name, fmt, _streams())
 
 
-@sessions_app.command("import")
+@sessions_app.command(
+    "import",
+    epilog=_examples(
+        "sessions import trip conversation.json",
+        "sessions export trip --format json | claude-cli sessions import trip-copy -",
+    ),
+)
 def sessions_import(
     name: NameArg,
     file: Annotated[
@@ -288,7 +410,7 @@ def sessions_import(
     import_(name, file, _streams())
 
 
-@sessions_app.command("rename")
+@sessions_app.command("rename", epilog=_examples("sessions rename chat-20261124-183012 lisbon"))
 def sessions_rename(old: NameArg, new: NameArg) -> None:
     """Rename a session."""
     from .session_cmds import rename
@@ -296,7 +418,13 @@ def sessions_rename(old: NameArg, new: NameArg) -> None:
     rename(old, new, _streams())
 
 
-@sessions_app.command("delete")
+@sessions_app.command(
+    "delete",
+    epilog=_examples(
+        "sessions delete trip",
+        "sessions delete trip --yes",
+    ),
+)
 def sessions_delete(
     name: NameArg,
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")] = False,
@@ -307,7 +435,13 @@ def sessions_delete(
     delete(name, yes, _streams())
 
 
-@sessions_app.command("search")
+@sessions_app.command(
+    "search",
+    epilog=_examples(
+        "sessions search Lisbon",
+        "sessions search 'exit code'",
+    ),
+)
 def sessions_search(
     text: Annotated[
         str, typer.Argument(help="Text to look for (case-insensitive).", show_default=False)
@@ -319,14 +453,75 @@ def sessions_search(
     search(text, _streams())
 
 
+config_app = typer.Typer(
+    name="config",
+    help="See and edit settings (config.toml), and which credentials are found.",
+    epilog="Examples:\n\n\b\n  claude-cli config show\n"
+    "  claude-cli config set model claude-haiku-4-5\n"
+    "  claude-cli config set api_key_command 'pass show anthropic'\n"
+    '  claude-cli config unset model\n  $EDITOR "$(claude-cli config path)"\n',
+    no_args_is_help=True,
+)
+app.add_typer(config_app)
+
+
+@config_app.command("path", epilog='Example:\n\n\b\n  $EDITOR "$(claude-cli config path)"\n')
+def config_path_cmd() -> None:
+    """Print the config file's path (CLAUDE_CLI_CONFIG overrides it)."""
+    from .config import config_path
+
+    sys.stdout.write(f"{config_path()}\n")
+
+
+@config_app.command(
+    "show",
+    epilog="Examples:\n\n\b\n  claude-cli config show\n"
+    "  claude-cli config show --json | jq -r .settings.model.value\n",
+)
+def config_show(
+    json_out: Annotated[bool, typer.Option("--json", help="Print it all as JSON.")] = False,
+) -> None:
+    """Show every setting, where it came from (env, file, default) and the credential source."""
+    from .configcmd import run_show
+
+    run_show(_streams(), json_out=json_out)
+
+
+@config_app.command(
+    "set",
+    epilog="Examples:\n\n\b\n  claude-cli config set model claude-haiku-4-5\n"
+    "  claude-cli config set max_tokens 1000\n"
+    "  claude-cli config set api_key_command 'pass show anthropic'\n",
+)
+def config_set(
+    key: Annotated[str, typer.Argument(help="Setting name, e.g. model.", show_default=False)],
+    value: Annotated[str, typer.Argument(help="Its new value.", show_default=False)],
+) -> None:
+    """Check a setting and save it in the config file (comments are kept)."""
+    from .configcmd import run_set
+
+    run_set(_streams(), key, value)
+
+
+@config_app.command("unset", epilog="Example:\n\n\b\n  claude-cli config unset model\n")
+def config_unset(
+    key: Annotated[str, typer.Argument(help="Setting name, e.g. model.", show_default=False)],
+) -> None:
+    """Remove a setting from the config file, so its default applies again."""
+    from .configcmd import run_unset
+
+    run_unset(_streams(), key)
+
+
 def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
     try:
         app(prog_name="claude-cli")
     except CliError as e:
-        _fail(f"claude-cli: error: {e.message}", e.exit_code)
+        detail = f"\n\n{e.detail}" if e.detail else ""
+        _fail(f"claude-cli: error: {e.message}{detail}", e.exit_code)
     except KeyboardInterrupt:
-        _fail("claude-cli: interrupted", 130)
+        _fail("claude-cli: interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # `claude-cli ask ... | head`: the reader left; that is not an error.
         _quiet_exit(0)
@@ -338,7 +533,7 @@ def run() -> None:
         _fail(
             f"claude-cli: internal error: {type(e).__name__}: {e} "
             "(set CLAUDE_CLI_DEBUG=1 for a traceback)",
-            70,
+            ExitCode.INTERNAL,
         )
 
 

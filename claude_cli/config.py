@@ -71,6 +71,12 @@ def env_name(key: str) -> str:
     return f"CLAUDE_CLI_{key.upper()}"
 
 
+def env_names(key: str) -> tuple[str, ...]:
+    """The environment variables that set `key`, the one that wins first."""
+    alias = _ENV_ALIASES.get(key)
+    return (env_name(key), alias) if alias else (env_name(key),)
+
+
 def config_dir() -> Path:
     from platformdirs import user_config_dir
 
@@ -164,8 +170,8 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
         setattr(settings, key, coerce(key, value, f"config file {cfg_path}"))
         settings.sources[key] = "file"
     for key in SETTING_KEYS:
-        for name in (env_name(key), _ENV_ALIASES.get(key)):
-            if name and os.environ.get(name):
+        for name in env_names(key):
+            if os.environ.get(name):
                 setattr(settings, key, coerce(key, os.environ[name], f"environment {name}"))
                 settings.sources[key] = "env"
                 break
@@ -196,6 +202,21 @@ NO_CREDENTIALS = (
     "no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN for a gateway), "
     "or api_key_command in {path}"
 )
+# Printed under the one-line error: most people meet it on their first run.
+NO_CREDENTIALS_HELP = """\
+claude-cli needs credentials for the Anthropic API. Any one of these works:
+
+  1. An API key (create one at https://console.anthropic.com/settings/keys):
+       export ANTHROPIC_API_KEY=sk-ant-...
+
+  2. A bearer token for a gateway or proxy, sent as "Authorization: Bearer":
+       export ANTHROPIC_AUTH_TOKEN=...
+       export ANTHROPIC_BASE_URL=https://your-gateway.example
+
+  3. A command that prints the key, so it never sits in a file or in your shell history:
+       claude-cli config set api_key_command 'pass show anthropic'
+
+Run `claude-cli config show` to see which settings and credentials claude-cli finds."""
 
 
 def resolve_credentials(settings: Settings) -> Credentials:
@@ -207,7 +228,7 @@ def resolve_credentials(settings: Settings) -> Credentials:
         return Credentials(auth_token=token)
     if settings.api_key_command:
         return Credentials(api_key=_run_key_command(settings.api_key_command))
-    raise ConfigError(NO_CREDENTIALS.format(path=config_path()))
+    raise ConfigError(NO_CREDENTIALS.format(path=config_path()), detail=NO_CREDENTIALS_HELP)
 
 
 def _run_key_command(command: str) -> str:

@@ -27,15 +27,19 @@ class ExitCode(IntEnum):
     NETWORK = 4
     STREAM_INTERRUPTED = 5
     SESSION = 6
+    INTERNAL = 70  # a bug: sysexits' EX_SOFTWARE
     INTERRUPTED = 130
 
 
 class CliError(Exception):
+    """`message` is the one-line error; `detail`, when given, is help printed below it."""
+
     exit_code: int = ExitCode.API_ERROR
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.detail = detail
 
     def __str__(self) -> str:
         return self.message

@@ -341,7 +341,7 @@ def _apply_doc(settings: Settings, doc: dict[str, Any] | None) -> Settings:
 
 def _image_loader() -> Callable[[str, Settings], dict[str, Any]]:
     try:
-        from .images import load_image_block  # type: ignore[attr-defined]
+        from .images import load_image_block
     except ImportError:
         raise UsageError("/image is not available: this build has no image support") from None
     return load_image_block

@@ -10,7 +10,9 @@ request, and answers from a script of replies and faults:
     api.reply("partial", error_after=3)          # `event: error` mid-stream
     api.reply("partial", drop_after=3)           # connection dropped mid-stream
 
-With nothing scripted it answers "You said: <last user text>".
+With nothing scripted it answers "You said: <last user text>", followed by
+" [saw image/png 40x30]" (or " [saw url https://...]") for each image in that turn.
+`api.pace = lambda body: seconds` sets the latency per request (e.g. by image size).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -120,6 +123,7 @@ class FakeAPI:
         self.invalid: list[str] = []  # requests the schema or rules rejected
         self.script: collections.deque[Reply | Fault] = collections.deque()
         self.latency = 0.0  # default latency for every /v1/messages answer
+        self.pace: Callable[[dict[str, Any]], float] | None = None  # latency per request body
         self.models = [
             {"type": "model", "id": i, "display_name": n, "created_at": f"{d}T00:00:00Z"}
             for i, n, d in MODELS
@@ -401,11 +405,13 @@ class _Handler(BaseHTTPRequestHandler):
             if e.status == 400:
                 self.api.invalid.append(e.message)
             return self._error(e.status, e.error_type, e.message)
-        time.sleep(plan.latency or self.api.latency)
+        paced = self.api.pace(body) if self.api.pace else 0.0
+        time.sleep(plan.latency or paced or self.api.latency)
         if plan.pieces is not None:
             plan.text = "".join(plan.pieces)
         if not plan.text and plan.raw_sse is None:
-            plan.text = "You said: " + _text_of(_last_user(body)["content"])
+            content = _last_user(body)["content"]
+            plan.text = "You said: " + _text_of(content) + _images_seen(content)
         message, pieces = _generate(self.api, body, plan)
         if body.get("stream"):
             self._stream(message, pieces, plan)
@@ -523,6 +529,32 @@ class _Handler(BaseHTTPRequestHandler):
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
+
+
+def image_info(source: dict[str, Any]) -> tuple[str, int, int] | None:
+    """(media type, width, height) of a base64 image source; None for a URL source."""
+    if source.get("type") != "base64":
+        return None
+    from PIL import Image
+
+    with Image.open(io.BytesIO(base64.b64decode(source["data"]))) as im:
+        return source["media_type"], im.size[0], im.size[1]
+
+
+def _images_seen(content: Any) -> str:
+    if isinstance(content, str):
+        return ""
+    seen = []
+    for block in content:
+        if block.get("type") != "image":
+            continue
+        info = image_info(block["source"])
+        seen.append(
+            f" [saw url {block['source'].get('url')}]"
+            if info is None
+            else f" [saw {info[0]} {info[1]}x{info[2]}]"
+        )
+    return "".join(seen)
 
 
 def _last_user(body: dict[str, Any]) -> dict[str, Any]:

@@ -117,3 +117,19 @@ def test_chat_without_a_name_picks_one_and_continue_finds_it(run, api, home):
     names = [p.stem for p in (home / "data" / "claude-cli" / "sessions").glob("*.json")]
     assert len(names) == 1 and names[0].startswith("chat-")
     assert len(_session(home, names[0])["messages"]) == 4
+
+
+def test_image_command_uses_the_image_loader(run, api, home, tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "red.png"
+    Image.new("RGB", (5, 4), (255, 0, 0)).save(picture)
+    result = run("chat", "-S", "pic", input=f"/image {picture}\nwhat is it?\n")
+    assert result.code == 0, result.err
+    content = api.last_body["messages"][-1]["content"]
+    assert content[0]["type"] == "image" and content[0]["source"]["media_type"] == "image/png"
+    assert content[1] == {"type": "text", "text": "what is it?"}
+    raw = (home / "data" / "claude-cli" / "sessions" / "pic.json").read_text()
+    assert "blob:sha256:" in raw and content[0]["source"]["data"] not in raw
+    missing = run("chat", "-S", "pic", input=f"/image {tmp_path / 'nope.png'}\n")
+    assert missing.code == 2 and "nope.png" in missing.err

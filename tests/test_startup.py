@@ -42,8 +42,16 @@ def imported(args: list[str], env: dict[str, str]) -> tuple[str, set[str]]:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["--version"], ["ask", "--help"], ["models", "--help"], []],
-    ids=["help", "version", "ask-help", "models-help", "no-args"],
+    [
+        ["--help"],
+        ["--version"],
+        ["ask", "--help"],
+        ["models", "--help"],
+        ["describe-image", "--help"],
+        ["config", "path"],
+        [],
+    ],
+    ids=["help", "version", "ask-help", "models-help", "describe-help", "config-path", "no-args"],
 )
 def test_help_and_version_import_nothing_heavy(args: list[str], cli_env: dict[str, str]) -> None:
     out, modules = imported(args, cli_env)

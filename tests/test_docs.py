@@ -287,3 +287,9 @@ def test_exit_code_table_matches_the_code() -> None:
     table = section("Exit codes")
     codes = {int(m.group(1)) for m in re.finditer(r"^\| (\d+) \|", table, re.M)}
     assert codes == {int(c) for c in ExitCode}
+
+
+def test_readme_has_no_merge_conflict_markers() -> None:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    bad = [line for line in text.splitlines() if line.startswith(("<<<<<<< ", ">>>>>>> "))]
+    assert bad == [] and "\n=======\n" not in text

@@ -335,13 +335,13 @@ def part_session(world: World, report: Report) -> None:
     size = path.stat().st_size
     run([*world.cli, "sessions", "import", "big", str(path)], world.env)
     counter = iter(range(1_000_000))
+    names = [f"{turns:,}-turn session ({fmt_bytes(size)})", "fresh session"]
 
     def measure(name: str) -> Sample:
-        session = "big" if name.startswith("2,000") else f"fresh-{next(counter)}"
+        session = "big" if name == names[0] else f"fresh-{next(counter)}"
         world.server.reply("A short answer.")
         return run([*world.cli, "ask", "--session", session, "-m", MODEL, "hi"], world.env)
 
-    names = [f"{turns:,}-turn session ({fmt_bytes(size)})", "fresh session"]
     for name in names:
         measure(name)
     series = alternate(names, world.args.rounds, measure)
@@ -354,7 +354,7 @@ def photos(count: int) -> list[Path]:
     """Large, noisy 3000x2000 JPEGs (several MB each), made once and kept in /tmp."""
     from PIL import Image, ImageFilter
 
-    folder = Path(tempfile.gettempdir()) / "claude-cli-bench-photos-v1"
+    folder = Path(tempfile.gettempdir()) / "claude-cli-bench-photos-v3"
     folder.mkdir(exist_ok=True)
     paths = [folder / f"photo-{i:02d}.jpg" for i in range(count)]
     for i, path in enumerate(paths):
@@ -364,12 +364,12 @@ def photos(count: int) -> list[Path]:
         # Smooth shapes (a blurred coarse noise field) plus fine sensor noise per channel.
         bands = []
         for c in range(3):
-            coarse = Image.effect_noise((60, 40), 90).resize(size, Image.Resampling.BICUBIC)
+            coarse = Image.effect_noise((15, 10), 90).resize(size, Image.Resampling.BICUBIC)
             coarse = coarse.filter(ImageFilter.GaussianBlur(8))
             fine = Image.effect_noise(size, 24 + 4 * c + i)
-            bands.append(Image.blend(coarse, fine, 0.35))
+            bands.append(Image.blend(coarse, fine, 0.5))
         tmp = path.with_suffix(".tmp")
-        Image.merge("RGB", bands).save(tmp, "JPEG", quality=92)
+        Image.merge("RGB", bands).save(tmp, "JPEG", quality=95)
         os.replace(tmp, path)
     return paths
 

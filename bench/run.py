@@ -494,12 +494,16 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(machine()), flush=True)
     with tempfile.TemporaryDirectory(prefix="claude-cli-bench-") as tmp:
         world = make_world(args, Path(tmp))
+        errors = 0
         try:
             for name in args.parts:
-                parts[name](world, report)
-        except Failed as e:
-            print(f"bench: {e}", file=sys.stderr)
-            return 2
+                try:
+                    parts[name](world, report)
+                except Failed as e:  # a broken run: say so, go on with the other parts
+                    errors += 1
+                    print(f"bench: {name}: {e}", file=sys.stderr)
+                    report.skip(name, f"could not be measured: {str(e)[:200]}")
+                    world.server.command(clear=True, latency=0)
         finally:
             world.server.stop()
     if not args.no_write:
@@ -507,6 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nwrote {args.results}")
     failed = [v for v in report.verdicts if v.ok is False]
     print(f"\n{len(report.verdicts) - len(failed)} of {len(report.verdicts)} budgets met")
+    if errors:
+        return 2
     return 1 if failed and args.strict else 0
 
 

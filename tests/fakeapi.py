@@ -90,6 +90,7 @@ class Reply:
     multiline_data: bool = False
     raw_sse: bytes | None = None  # send exactly this body instead
     latency: float = 0.0  # seconds before answering at all
+    words_per_second: float | None = None  # pace the text at this rate (words = \S+ runs)
 
 
 @dataclass
@@ -486,7 +487,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if plan.extra_events:
             send("brand_new_event", {"type": "brand_new_event", "surprise": True})
+        pace = _Pace(plan.words_per_second)
         for n, piece in enumerate(pieces):
+            pace.wait(piece)
             if plan.error_after is not None and n == plan.error_after:
                 send(
                     "error",
@@ -555,6 +558,35 @@ def _images_seen(content: Any) -> str:
             else f" [saw {info[0]} {info[1]}x{info[2]}]"
         )
     return "".join(seen)
+
+
+class _Pace:
+    """Sends text at a steady words/s rate on an absolute schedule (no drift).
+
+    A word starts at each non-space character that follows whitespace; word k
+    is not sent before k / rate seconds after the first one.
+    """
+
+    _STARTS = re.compile(r"(?<=\s)\S")
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self.words = 0
+        self.start = 0.0
+        self.after_space = True
+
+    def wait(self, piece: str) -> None:
+        if not self.rate or not piece:
+            return
+        if not self.start:
+            self.start = time.monotonic()
+        due = self.start + self.words / self.rate
+        now = time.monotonic()
+        if due > now:
+            time.sleep(due - now)
+        lead = 1 if self.after_space and not piece[0].isspace() else 0
+        self.words += lead + len(self._STARTS.findall(piece))
+        self.after_space = piece[-1].isspace()
 
 
 def _last_user(body: dict[str, Any]) -> dict[str, Any]:

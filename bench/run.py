@@ -1,0 +1,520 @@
+"""claude-cli's benchmark suite: one command, side by side, medians and ratios.
+
+    python bench/run.py                 # everything, default repetitions
+    python bench/run.py -n 3 --only startup,ask
+    python bench/run.py --strict        # exit 1 when a budget fails
+
+It starts the project's fake Messages API (tests/fakeapi.py) in its own process,
+runs this checkout's claude-cli and the reference programs against it in
+turn (A B A B ...), and measures each run's CPU (user + system, from the
+child's rusage), wall time, peak RSS and the bytes it wrote. Medians are
+compared as ratios against the budgets of issue #5; the table goes to stdout
+and to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(BENCH), str(ROOT / "tests")]
+
+from corpus import markdown  # noqa: E402
+from harness import Failed, Sample, Series, alternate, run  # noqa: E402
+
+PY = sys.executable
+MODEL = "claude-haiku-4-5"  # any model the fake server knows; the same for every client
+MAX_TOKENS = "200000"  # never the limit: the whole reply is streamed
+PARTS = ("startup", "ask", "render", "session", "images")
+# The console script pip writes for `claude-cli`, verbatim: start-up is measured
+# as users pay it, not as `python -m` would.
+LAUNCHER = """\
+import re
+import sys
+from claude_cli.__main__ import main
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(main())
+"""
+
+
+# -- the world the programs run in ------------------------------------------------
+
+
+class Server:
+    """bench/server.py in a child process, scripted line by line."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [PY, str(BENCH / "server.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+
+    def command(self, **command: object) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+        if self.proc.stdout.readline().strip() != "ok":
+            raise Failed("the fake server did not take the command")
+
+    def reply(self, text: str, **kw: object) -> None:
+        self.command(reply={"text": text, **kw})
+
+    def stop(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+@dataclass
+class World:
+    server: Server
+    home: Path
+    cli: list[str]  # how to run this checkout's claude-cli
+    env: dict[str, str]
+    args: argparse.Namespace
+
+    def client(self, name: str, *prompt: str) -> list[str]:
+        """The command line of one of the three streaming clients."""
+        if name == "claude-cli ask":
+            return [*self.cli, "ask", "-m", MODEL, "--max-tokens", MAX_TOKENS, *prompt]
+        script = {"floor": "floor_client.py", "naive": "naive_render.py"}[name.split()[0]]
+        return [PY, str(BENCH / script), MODEL, MAX_TOKENS, " ".join(prompt)]
+
+
+def make_world(args: argparse.Namespace, tmp: Path) -> World:
+    home = tmp / "home"
+    for sub in ("config", "data", "state", "cache"):
+        (home / sub).mkdir(parents=True)
+    bindir = tmp / "bin"
+    bindir.mkdir()
+    launcher = bindir / "claude-cli"
+    launcher.write_text(LAUNCHER)
+    server = Server()
+    from fakeapi import API_KEY
+
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+        "ANTHROPIC_API_KEY": API_KEY,
+        "ANTHROPIC_BASE_URL": server.url,
+        "NO_PROXY": "127.0.0.1,localhost",
+        # This checkout's code, even when another claude-cli is installed.
+        "PYTHONPATH": str(ROOT),
+    }
+    return World(server, home, [PY, str(launcher)], env, args)
+
+
+# -- results ------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    part: str
+    budget: str
+    measured: str
+    ok: bool | None  # None: could not be decided (skipped, or a capped lower bound)
+
+    @property
+    def word(self) -> str:
+        return {True: "PASS", False: "FAIL", None: "n/a"}[self.ok]
+
+
+@dataclass
+class Table:
+    part: str
+    title: str
+    series: dict[str, Series]
+    base: str | None  # ratios are against this variant
+    show_bytes: bool = False
+
+
+class Report:
+    def __init__(self) -> None:
+        self.tables: list[Table] = []
+        self.verdicts: list[Verdict] = []
+        self.skipped: list[str] = []
+
+    def table(self, table: Table) -> None:
+        self.tables.append(table)
+        print(render_table(table, markdown=False), flush=True)
+
+    def check(self, part: str, budget: str, measured: str, ok: bool | None) -> None:
+        verdict = Verdict(part, budget, measured, ok)
+        self.verdicts.append(verdict)
+        print(f"  {verdict.word}  {budget}: {measured}", flush=True)
+
+    def skip(self, part: str, why: str) -> None:
+        self.skipped.append(f"{part}: {why}")
+        print(f"\n== {part}: skipped — {why}", flush=True)
+
+
+def fmt_s(seconds: float, capped: bool = False) -> str:
+    text = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return f"> {text}" if capped else text
+
+
+def fmt_bytes(n: float) -> str:
+    for unit, size in (("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+def ratio(a: Series, b: Series, attr: str) -> float:
+    return a.median(attr) / b.median(attr)
+
+
+def render_table(table: Table, *, markdown: bool) -> str:
+    head = ["variant", "runs", "CPU", "wall", "peak RSS"]
+    if table.show_bytes:
+        head.append("bytes out")
+    if table.base:
+        head += [f"CPU / {table.base}", f"wall / {table.base}"]
+    rows = []
+    base = table.series.get(table.base) if table.base else None
+    for name, s in table.series.items():
+        row = [
+            name,
+            str(len(s.samples)),
+            fmt_s(s.median("cpu"), s.capped),
+            fmt_s(s.median("wall"), s.capped),
+            f"{s.median('rss_mb'):.0f} MB",
+        ]
+        if table.show_bytes:
+            row.append(("> " if s.capped else "") + fmt_bytes(s.median("nbytes")))
+        if base is not None:
+            mark = "> " if s.capped and name != table.base else ""
+            row += [f"{mark}{ratio(s, base, 'cpu'):.2f}x", f"{mark}{ratio(s, base, 'wall'):.2f}x"]
+        rows.append(row)
+    if markdown:
+        lines = [f"### {table.title}", "", "| " + " | ".join(head) + " |"]
+        lines.append("|" + "|".join("---" for _ in head) + "|")
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    lines = [f"\n== {table.title}"]
+    for r in [head, *rows]:
+        lines.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    return "\n".join(lines)
+
+
+# -- the parts ----------------------------------------------------------------------
+
+
+def warm(world: World, cmd: list[str], env: dict[str, str] | None = None) -> Sample:
+    """One unmeasured run: byte-code compiled, files in the page cache."""
+    return run(cmd, env or world.env)
+
+
+def part_startup(world: World, report: Report) -> None:
+    complete_env = {
+        **world.env,
+        "_CLAUDE_CLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "claude-cli as",
+        "COMP_CWORD": "1",
+    }
+    variants: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass": ([PY, "-c", "pass"], world.env),
+        "claude-cli --help": ([*world.cli, "--help"], world.env),
+        "claude-cli --version": ([*world.cli, "--version"], world.env),
+        "Tab completion": (world.cli, complete_env),
+    }
+    for name, (cmd, env) in variants.items():
+        out = warm(world, cmd, env).output
+        if name == "Tab completion" and out.split() != [b"ask"]:
+            raise Failed(f"Tab completion of 'as' answered {out!r}, expected 'ask'")
+
+    series = alternate(list(variants), world.args.startup_rounds, lambda n: run(*variants[n]))
+    report.table(Table("startup", "1. Start-up", series, "python -c pass"))
+    for name in list(variants)[1:]:
+        r = ratio(series[name], series["python -c pass"], "cpu")
+        report.check("startup", f"{name} CPU ≤ 5x bare Python", f"{r:.2f}x", r <= 5)
+
+
+def part_ask(world: World, report: Report) -> None:
+    words = world.args.words
+    text = markdown(words)
+    chunk = world.args.chunk_tokens
+    names = ["claude-cli ask", "floor (raw httpx)"]
+
+    def measure(name: str, check: bool = False) -> Sample:
+        world.server.reply(text, chunk_tokens=chunk)
+        sample = run(world.client(name, "Write", "at", "length"), world.env)
+        if check and sample.output.decode() != text:
+            raise Failed(f"{name} printed something else than the reply")
+        return sample
+
+    for name in names:
+        measure(name, check=True)
+    series = alternate(names, world.args.rounds, measure)
+    title = f"2. ask, piped: a {words:,}-word reply ({chunk} tokens per delta)"
+    report.table(Table("ask", title, series, "floor (raw httpx)", show_bytes=True))
+    r = ratio(series["claude-cli ask"], series["floor (raw httpx)"], "cpu")
+    report.check("ask", "ask CPU ≤ 1.3x the raw-httpx floor", f"{r:.2f}x", r <= 1.3)
+
+
+def part_render(world: World, report: Report) -> None:
+    args = world.args
+    cases = [
+        ("a", args.words, None, f"{args.words:,} words as fast as the server sends"),
+        ("b", args.paced_words, args.rate, f"{args.paced_words:,} words at {args.rate:g} words/s"),
+    ]
+    names = ["claude-cli ask", "floor (raw text)", "naive (rich Live)"]
+    for label, words, rate, what in cases:
+        text = markdown(words)
+
+        def measure(name: str, text: str = text, rate: float | None = rate) -> Sample:
+            world.server.reply(text, chunk_tokens=args.chunk_tokens, words_per_second=rate)
+            cap = args.cap if name.startswith("naive") else None
+            return run(world.client(name, "Write", "at", "length"), world.env, tty=True, cap=cap)
+
+        if rate is None:  # warm-up (the paced case would only cost time)
+            for name in names[:2]:
+                measure(name)
+        series = alternate(
+            names, args.rounds, measure, limits={"naive (rich Live)": args.naive_rounds}
+        )
+        title = f"3{label}. Streaming render on a 100x40 pseudo-terminal: {what}"
+        report.table(Table("render", title, series, "floor (raw text)", show_bytes=True))
+        ours, floor, naive = (series[n] for n in names)
+        r = ratio(ours, floor, "cpu")
+        report.check("render", f"3{label} CPU ≤ 1.5x floor", f"{r:.2f}x", r <= 1.5)
+        r = ratio(ours, floor, "wall")
+        report.check("render", f"3{label} wall ≤ 1.1x floor", f"{r:.2f}x", r <= 1.1)
+        r = ratio(naive, ours, "cpu")
+        if naive.capped:
+            ok = True if r >= 10 else None
+            measured = f"> {r:.1f}x (naive stopped at the {args.cap:g} s cap)"
+        else:
+            ok, measured = r >= 10, f"{r:.1f}x"
+        report.check("render", f"3{label} naive CPU ≥ 10x ours", measured, ok)
+
+
+def has_option(world: World, args: list[str], needle: str) -> bool:
+    done = subprocess.run([*world.cli, *args], env=world.env, capture_output=True)
+    return done.returncode == 0 and needle in done.stdout.decode("utf-8", "replace")
+
+
+def part_session(world: World, report: Report) -> None:
+    if not has_option(world, ["ask", "--help"], "--session"):
+        return report.skip("4. session", "not available yet (`ask --help` has no --session)")
+    if not has_option(world, ["sessions", "--help"], "import"):
+        return report.skip("4. session", "not available yet (no `sessions import`)")
+    turns = world.args.session_turns
+    messages = []
+    filler = markdown(80, seed=9).replace("\n", " ")
+    for i in range(turns):
+        messages.append({"role": "user", "content": f"Question {i}: {filler[:400]}"})
+        messages.append({"role": "assistant", "content": f"Answer {i}: {filler[:600]}"})
+    path = world.home / "big-session.json"
+    path.write_text(json.dumps(messages))
+    size = path.stat().st_size
+    run([*world.cli, "sessions", "import", "big", str(path)], world.env)
+    counter = iter(range(1_000_000))
+    names = [f"{turns:,}-turn session ({fmt_bytes(size)})", "fresh session"]
+
+    def measure(name: str) -> Sample:
+        session = "big" if name == names[0] else f"fresh-{next(counter)}"
+        world.server.reply("A short answer.")
+        return run([*world.cli, "ask", "--session", session, "-m", MODEL, "hi"], world.env)
+
+    for name in names:
+        measure(name)
+    series = alternate(names, world.args.rounds, measure)
+    report.table(Table("session", "4. ask --session, piped", series, "fresh session"))
+    extra = series[names[0]].median("cpu") - series[names[1]].median("cpu")
+    report.check("session", "long session adds ≤ 0.1 s CPU", f"{extra:+.3f} s", extra <= 0.1)
+
+
+def photos(count: int) -> list[Path]:
+    """Large, noisy 3000x2000 JPEGs (several MB each), made once and kept in /tmp."""
+    from PIL import Image, ImageFilter
+
+    folder = Path(tempfile.gettempdir()) / "claude-cli-bench-photos-v3"
+    folder.mkdir(exist_ok=True)
+    paths = [folder / f"photo-{i:02d}.jpg" for i in range(count)]
+    for i, path in enumerate(paths):
+        if path.exists():
+            continue
+        size = (3000, 2000)
+        # Smooth shapes (a blurred coarse noise field) plus fine sensor noise per channel.
+        bands = []
+        for c in range(3):
+            coarse = Image.effect_noise((15, 10), 90).resize(size, Image.Resampling.BICUBIC)
+            coarse = coarse.filter(ImageFilter.GaussianBlur(8))
+            fine = Image.effect_noise(size, 24 + 4 * c + i)
+            bands.append(Image.blend(coarse, fine, 0.5))
+        tmp = path.with_suffix(".tmp")
+        Image.merge("RGB", bands).save(tmp, "JPEG", quality=95)
+        os.replace(tmp, path)
+    return paths
+
+
+def part_images(world: World, report: Report) -> None:
+    if not has_option(world, ["--help"], "describe-image"):
+        return report.skip("5. images", "not available yet (no `describe-image` command)")
+    paths = photos(16)
+    mb = sum(p.stat().st_size for p in paths) / (1 << 20)
+    world.server.command(latency=world.args.latency)
+    cmd = [*world.cli, "describe-image", *map(str, paths)]
+    try:
+        warm(world, cmd)
+        name = f"describe-image, 16 photos ({mb:.0f} MB)"
+        series = alternate([name], world.args.image_rounds, lambda n: run(cmd, world.env))
+    finally:
+        world.server.command(latency=0)
+    title = f"5. describe-image: 16 3000x2000 JPEGs, {world.args.latency:g} s service latency"
+    report.table(Table("images", title, series, None))
+    wall, rss = series[name].median("wall"), series[name].median("rss_mb")
+    report.check("images", "16 images ≤ 2.5 s wall", fmt_s(wall), wall <= 2.5)
+    report.check("images", "peak memory < 300 MB", f"{rss:.0f} MB", rss < 300)
+
+
+# -- the machine and the file ------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for dist in ("typer", "rich", "httpx"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{dist} {metadata.version(dist)}")
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores (shared, noisy)",
+        f"- Python {platform.python_version()} on {platform.system()} {platform.release()}",
+        f"- {', '.join(versions)}",
+        f"- Date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+        + (f", commit {commit}" if commit else ""),
+    ]
+
+
+def write_results(path: Path, report: Report, args: argparse.Namespace) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        'Written by `python bench/run.py`; see README.md, "Benchmarks". Medians of '
+        f"{args.rounds} alternating runs ({args.startup_rounds} for start-up); CPU is user + "
+        "system time of the child process, RSS its peak resident memory.",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## Budgets",
+        "",
+        "| part | budget | measured | verdict |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {v.part} | {v.budget} | {v.measured} | {v.word} |" for v in report.verdicts]
+    for skipped in report.skipped:
+        part, why = skipped.split(": ", 1)
+        lines.append(f"| {part} | — | {why} | skipped |")
+    lines += ["", "## Measurements", ""]
+    lines += [render_table(t, markdown=True) for t in report.tables]
+    path.write_text("\n".join(lines))
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("-n", "--rounds", type=int, default=5, help="runs of each variant (default 5)")
+    p.add_argument("--startup-rounds", type=int, default=20, help="start-up runs (default 20)")
+    p.add_argument("--naive-rounds", type=int, default=2, help="runs of the naive renderer")
+    p.add_argument("--image-rounds", type=int, default=3, help="runs of describe-image")
+    p.add_argument("--only", default=",".join(PARTS), help=f"parts to run, from {PARTS}")
+    p.add_argument("--words", type=int, default=20_000, help="long reply length (20000)")
+    p.add_argument("--paced-words", type=int, default=3_000, help="paced reply length (3000)")
+    p.add_argument("--rate", type=float, default=300, help="paced reply words/s (300)")
+    p.add_argument("--chunk-tokens", type=int, default=2, help="tokens per text delta (2)")
+    p.add_argument("--cap", type=float, default=30, help="naive renderer wall cap, s (30)")
+    p.add_argument("--session-turns", type=int, default=2_000, help="long session turns")
+    p.add_argument("--latency", type=float, default=0.5, help="image service latency, s")
+    p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="results file")
+    p.add_argument("--no-write", action="store_true", help="do not write the results file")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a budget fails")
+    args = p.parse_args(argv)
+    args.parts = [x.strip() for x in args.only.split(",") if x.strip()]
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        p.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    parts: dict[str, Callable[[World, Report], None]] = {
+        "startup": part_startup,
+        "ask": part_ask,
+        "render": part_render,
+        "session": part_session,
+        "images": part_images,
+    }
+    report = Report()
+    print("\n".join(machine()), flush=True)
+    with tempfile.TemporaryDirectory(prefix="claude-cli-bench-") as tmp:
+        world = make_world(args, Path(tmp))
+        errors = 0
+        try:
+            for name in args.parts:
+                try:
+                    parts[name](world, report)
+                except Failed as e:  # a broken run: say so, go on with the other parts
+                    errors += 1
+                    print(f"bench: {name}: {e}", file=sys.stderr)
+                    report.skip(name, f"could not be measured: {str(e)[:200]}")
+                    world.server.command(clear=True, latency=0)
+        finally:
+            world.server.stop()
+    if not args.no_write:
+        write_results(args.results, report, args)
+        print(f"\nwrote {args.results}")
+    failed = [v for v in report.verdicts if v.ok is False]
+    print(f"\n{len(report.verdicts) - len(failed)} of {len(report.verdicts)} budgets met")
+    if errors:
+        return 2
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -75,3 +75,11 @@ def test_ctrl_c_while_streaming_exits_130_without_traceback(api, cli_env) -> Non
     assert "Traceback" not in screen.text
     assert "interrupted" in screen.text
     assert "w5" in screen.text
+
+
+def test_retries_are_announced_on_a_terminal(api, cli_env) -> None:
+    api.fail(529, "overloaded_error", "Overloaded", headers={"retry-after-ms": "20"})
+    api.reply("after the retry")
+    screen = read_all(spawn(["ask", "q"], cli_env))
+    assert "HTTP 529; retrying in 0.0 s (1/2)" in screen.text
+    assert "after the retry" in screen.text

@@ -515,16 +515,24 @@ def config_unset(
 
 def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
+    from .term import ReaderMayLeave
+
+    sys.stdout = ReaderMayLeave(sys.stdout)  # type: ignore[assignment]
     try:
-        app(prog_name="claude-cli")
+        code = app(prog_name="claude-cli", standalone_mode=False)
+    except typer.TyperException as e:  # click's usage errors: usage line, hint, message
+        show = getattr(e, "show", None)
+        if show is None:
+            _fail(f"claude-cli: error: {e}", ExitCode.USAGE)
+        show()
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        _fail("claude-cli: aborted", ExitCode.INTERRUPTED)
     except CliError as e:
         detail = f"\n\n{e.detail}" if e.detail else ""
         _fail(f"claude-cli: error: {e.message}{detail}", e.exit_code)
     except KeyboardInterrupt:
         _fail("claude-cli: interrupted", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # `claude-cli ask ... | head`: the reader left; that is not an error.
-        _quiet_exit(0)
     except Exception as e:
         import os
 
@@ -535,6 +543,8 @@ def run() -> None:
             "(set CLAUDE_CLI_DEBUG=1 for a traceback)",
             ExitCode.INTERNAL,
         )
+    else:
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: str, code: int) -> None:
@@ -543,11 +553,3 @@ def _fail(message: str, code: int) -> None:
         sys.stderr.flush()
     finally:
         sys.exit(code)
-
-
-def _quiet_exit(code: int) -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(code)

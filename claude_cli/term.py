@@ -80,3 +80,36 @@ class Streams:
     def note(self, text: str) -> None:
         """Talk for a person: stderr, dimmed on a terminal."""
         say(self.stderr, text)
+
+
+class ReaderMayLeave:
+    """stdout for a process whose reader may go away (`claude-cli ask ... | head`).
+
+    Python raises BrokenPipeError on the next write, and Typer turns that into
+    exit status 1. The reader leaving is not our failure: stop quietly, exit 0.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            _reader_left(self._stream)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _reader_left(self._stream)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _reader_left(stream: TextIO) -> None:
+    # Point fd 1 at /dev/null so the interpreter's final flush cannot fail too.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    raise SystemExit(0)

@@ -425,3 +425,22 @@ def test_a_stalled_stream_is_reported_and_the_text_kept(api, run) -> None:
     assert r.code == 5
     assert r.out == "slow\n"
     assert "stalled" in r.err and "--timeout" in r.err
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(api, cli_env) -> None:
+    import subprocess
+    import sys
+
+    api.reply(" ".join(f"word{i}" for i in range(2000)), chunk_tokens=5, delay=0.002)
+    # `claude-cli ask ... | head -c 20`
+    done = subprocess.run(
+        f'{sys.executable} -m claude_cli ask hi | head -c 20; echo " ${{PIPESTATUS[0]}}"',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=60,
+    )
+    assert done.stdout == "word0 word1 word2 wo 0\n"
+    assert done.stderr == ""

@@ -52,7 +52,9 @@ def choose_model(settings: Settings, prefill: str | None) -> tuple[str, str | No
     model = settings.model
     if not prefill or supports_prefill(model) is not False:
         return model, None
-    if settings.chose("model"):
+    # A model from a flag, the environment or config.toml is the user's pick; a
+    # session's remembered model (often just the default) is not worth an error.
+    if settings.source("model") in ("flag", "env", "file"):
         raise UsageError(
             f"model {model} does not accept --prefill (models from the 4.6 family on refuse it); "
             f"{PREFILL_MODELS_HINT}: pick one with -m"
@@ -62,6 +64,8 @@ def choose_model(settings: Settings, prefill: str | None) -> tuple[str, str | No
 
 
 def check_sampling(settings: Settings, opts: AskOptions) -> None:
+    if any(not stop for stop in opts.stop):
+        raise UsageError("--stop needs some text: an empty stop sequence would end every reply")
     if opts.temperature is not None and settings.api_version >= "2026-10-21":
         raise UsageError(
             f"--temperature is not accepted under anthropic-version {settings.api_version}; "
@@ -69,6 +73,21 @@ def check_sampling(settings: Settings, opts: AskOptions) -> None:
         )
     if opts.prefill and opts.thinking_budget:
         raise UsageError("--prefill cannot be combined with --think (the API refuses both)")
+    if opts.temperature is not None and opts.thinking_budget:
+        raise UsageError("--temperature cannot be combined with --think (the API refuses both)")
+
+
+def max_tokens_for(settings: Settings, opts: AskOptions) -> int:
+    """max_tokens, with room for the answer after a thinking budget."""
+    budget = opts.thinking_budget
+    if not budget or budget < settings.max_tokens:
+        return settings.max_tokens
+    if settings.chose("max_tokens"):
+        raise UsageError(
+            f"--think {budget} must be below --max-tokens ({settings.max_tokens}): "
+            "thinking is part of the reply's tokens"
+        )
+    return budget + settings.max_tokens
 
 
 def prepare(
@@ -89,7 +108,7 @@ def prepare(
     messages = conversation(history or [], turn, prefill)
     body = request_body(
         model=model,
-        max_tokens=settings.max_tokens,
+        max_tokens=max_tokens_for(settings, opts),
         messages=messages,
         system=settings.system,
         stop_sequences=opts.stop,

@@ -67,6 +67,9 @@ _TYPES: dict[str, type] = {
 _ENV_ALIASES = {"base_url": "ANTHROPIC_BASE_URL", "model": "ANTHROPIC_MODEL"}
 
 
+_NON_EMPTY = {"model", "api_version", "base_url", "prefill_model"}
+
+
 def env_name(key: str) -> str:
     return f"CLAUDE_CLI_{key.upper()}"
 
@@ -153,6 +156,12 @@ def coerce(key: str, value: Any, where: str) -> Any:
         else:
             if not isinstance(value, str):
                 raise ValueError
+            if key in _NON_EMPTY and not value.strip():
+                raise ConfigError(f"{where}: '{key}' cannot be empty")
+            if key == "base_url" and not value.startswith(("http://", "https://")):
+                raise ConfigError(
+                    f"{where}: 'base_url' must start with http:// or https://, got {value!r}"
+                )
             return value
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
@@ -235,15 +244,16 @@ def _run_key_command(command: str) -> str:
     import subprocess
 
     try:
+        # Its stderr goes to ours (why `pass` or `gpg` failed); the key is read from stdout.
         done = subprocess.run(
-            command, shell=True, capture_output=True, text=True, timeout=30, check=False
+            command, shell=True, stdout=subprocess.PIPE, text=True, timeout=30, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as e:
         raise ConfigError(f"api_key_command failed: {type(e).__name__}") from None
     key = done.stdout.strip().splitlines()[0].strip() if done.stdout.strip() else ""
-    if done.returncode != 0 or not key:
-        # Never echo its output: it may be the key.
-        raise ConfigError(
-            f"api_key_command exited with status {done.returncode} and printed no key"
-        )
+    # Never echo its output: it may be the key.
+    if done.returncode != 0:
+        raise ConfigError(f"api_key_command failed (exit status {done.returncode})")
+    if not key:
+        raise ConfigError("api_key_command printed nothing on stdout")
     return key

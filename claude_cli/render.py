@@ -51,10 +51,12 @@ class RawRenderer:
         self.safe = safe
         self.thinking_to = thinking_to
         self._last = ""
+        self._thinking_open = False
 
     def text(self, text: str) -> None:
         if not text:
             return
+        self._end_thinking()
         self.out.write(sanitize(text) if self.safe else text)
         self.out.flush()
         self._last = text
@@ -63,8 +65,16 @@ class RawRenderer:
         if self.thinking_to is not None and text:
             self.thinking_to.write(dim(sanitize(text), self.thinking_to))
             self.thinking_to.flush()
+            self._thinking_open = True
+
+    def _end_thinking(self) -> None:
+        if self._thinking_open and self.thinking_to is not None:
+            self.thinking_to.write("\n")
+            self.thinking_to.flush()
+            self._thinking_open = False
 
     def finish(self) -> None:
+        self._end_thinking()
         if self._last and not self._last.endswith("\n"):
             self.out.write("\n")
         self.out.flush()

@@ -125,12 +125,18 @@ def rename(old: str, new: str, streams: Streams) -> None:
 
 
 def delete(name: str, yes: bool, streams: Streams) -> None:
-    doc = session.load(name)  # also checks the name and that it exists
+    try:
+        doc = session.load(name)  # also checks the name and that it exists
+        what = plural(session.turn_count(doc), "turn", "turns")
+    except SessionError:
+        # A file we cannot parse can still be deleted: that is often why one deletes.
+        if not session.path_for(session.check_name(name)).exists():
+            raise
+        what = "unreadable file"
     if not yes:
         if not streams.stdin_tty:
             raise UsageError(f"not deleting session {name} without confirmation: add --yes")
-        turns = plural(session.turn_count(doc), "turn", "turns")
-        streams.stderr.write(f"Delete session {name} ({turns})? [y/N] ")
+        streams.stderr.write(f"Delete session {name} ({what})? [y/N] ")
         streams.stderr.flush()
         answer = streams.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):

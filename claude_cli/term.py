@@ -74,6 +74,12 @@ class Streams:
             return None
         data = self.stdin.buffer.read() if hasattr(self.stdin, "buffer") else self.stdin.read()
         if isinstance(data, bytes):
+            if b"\x00" in data[:8192]:
+                from .errors import UsageError
+
+                raise UsageError(
+                    "stdin is binary data, not text; to attach an image from stdin use -i -"
+                )
             data = data.decode("utf-8", errors="replace")
         return data
 

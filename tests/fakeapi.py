@@ -206,6 +206,20 @@ class FakeAPI:
                 "invalid_request_error",
                 "temperature: not supported with anthropic-version 2026-10-21",
             )
+        thinking = body.get("thinking") or {}
+        if thinking.get("type") == "enabled":
+            if thinking["budget_tokens"] >= body["max_tokens"]:
+                raise APIError(
+                    400,
+                    "invalid_request_error",
+                    "max_tokens must be greater than thinking.budget_tokens",
+                )
+            if body.get("temperature", 1) != 1:
+                raise APIError(
+                    400,
+                    "invalid_request_error",
+                    "temperature may only be set to 1 when thinking is enabled",
+                )
         messages = body["messages"]
         if messages[-1]["role"] == "assistant":
             if model in NO_PREFILL:

@@ -444,3 +444,43 @@ def test_a_reader_that_leaves_early_is_not_an_error(api, cli_env) -> None:
     )
     assert done.stdout == "word0 word1 word2 wo 0\n"
     assert done.stderr == ""
+
+
+def test_think_leaves_room_for_the_answer(api, run) -> None:
+    api.reply("x", thinking="t")
+    assert run("ask", "--think", "5000", "q").code == 0
+    body = api.last_body
+    assert body["thinking"]["budget_tokens"] == 5000
+    assert body["max_tokens"] > 5000
+    r = run("ask", "--think", "5000", "--max-tokens", "4000", "q")
+    assert r.code == 2 and "--max-tokens" in r.err
+    r = run("ask", "--think", "2000", "--temperature", "0.5", "q")
+    assert r.code == 2 and "--temperature" in r.err
+
+
+def test_show_thinking_in_a_pipe_ends_its_line(api, run) -> None:
+    api.reply("answer", thinking="pondering")
+    r = run("ask", "--show-thinking", "q")
+    assert r.err == "pondering\n"
+
+
+def test_empty_stop_sequence_is_refused(api, run) -> None:
+    r = run("ask", "--stop", "", "q")
+    assert r.code == 2 and "--stop" in r.err
+    assert api.requests == []
+
+
+def test_binary_stdin_points_at_image_option(api, run) -> None:
+    r = run("ask", "what is this", input=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert r.code == 2 and "-i -" in r.err
+    assert api.requests == []
+
+
+def test_prefill_in_a_session_keeps_falling_back(api, run) -> None:
+    api.reply("C")
+    assert run("ask", "-S", "quiz", "--prefill", "The answer is (", "q1").code == 0
+    api.reply("B")
+    r = run("ask", "-S", "quiz", "--prefill", "The answer is (", "q2")
+    assert r.code == 0, r.err
+    assert r.out == "The answer is (B\n"
+    assert api.last_body["model"] == "claude-haiku-4-5"

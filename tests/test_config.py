@@ -125,3 +125,12 @@ def test_supports_prefill(model: str, ok: bool | None) -> None:
 def test_default_model_is_current() -> None:
     assert DEFAULT_MODEL != "claude-sonnet-4-5"
     assert DEFAULT_MODEL in {"claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [('base_url = "notaurl"\n', "http:// or https://"), ('model = ""\n', "cannot be empty")],
+)
+def test_values_that_can_never_work_are_refused(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(path=write(tmp_path, text))

@@ -460,3 +460,15 @@ def test_price_estimates():
     assert cost("my-gateway-alias", usage) is None
     est = estimate([{"model": "claude-haiku-4-5", "usage": usage}, {"model": "x", "usage": usage}])
     assert est.describe() == "≈ $6.0000 + unknown (no price for x)"
+
+
+def test_an_unreadable_session_can_still_be_deleted(run, home) -> None:
+    folder = home / "data" / "claude-cli" / "sessions"
+    folder.mkdir(parents=True)
+    (folder / "broken.json").write_text("{broken")
+    r = run("sessions", "delete", "broken")  # not a terminal: needs --yes
+    assert r.code == 2 and (folder / "broken.json").exists()
+    r = run("sessions", "delete", "broken", "--yes")
+    assert r.code == 0, r.err
+    assert not (folder / "broken.json").exists()
+    assert run("sessions", "delete", "missing", "--yes").code == 6

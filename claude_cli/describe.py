@@ -65,6 +65,7 @@ class Outcome:
     text: str = ""
     error: CliError | None = None
     turn: dict[str, Any] | None = None  # the user turn, kept only for --session
+    notes: list[str] = field(default_factory=list)  # what fitting changed, told in order
 
 
 class Progress:
@@ -207,7 +208,7 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
 
     release_big_buffers()
     progress = Progress(streams.stderr if streams.stderr_tty else None, len(sources))
-    talk = progress.note if streams.stderr_tty else None
+    tell = streams.stderr_tty  # say what fitting changed (in input order, with the result)
     client = make_client(settings, streams, credentials, note=progress.note)
     wants_http = settings.download_images and any(is_url(s) for s in sources)
     http = download_client() if wants_http else None
@@ -220,11 +221,12 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
 
     def describe(index: int, source: str) -> Outcome:
         raw = read_source(source, download=settings.download_images, stdin=streams.stdin, http=http)
+        notes: list[str] = []
         if isinstance(raw, dict):
             block = raw
         else:
             with decode_slots:
-                block = block_from_bytes(source, raw, settings, note=talk)
+                block = block_from_bytes(source, raw, settings, note=notes.append if tell else None)
             del raw
         prepared = prepare(settings, ask_opts, prompt, images=[block])
         del block
@@ -232,7 +234,7 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
             message = client.create(prepared.body)
         turn = prepared.body["messages"][0] if record else None
         text = (prepared.prefill or "") + message_text(message)
-        return Outcome(index, source, message, text, turn=turn)
+        return Outcome(index, source, message, text, turn=turn, notes=notes)
 
     def worker() -> None:
         while True:
@@ -268,6 +270,8 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
             waiting[outcome.index] = outcome
             while next_index in waiting:
                 done = waiting.pop(next_index)
+                for note in done.notes:
+                    progress.note(note)
                 printer.show(done)
                 if record and done.message is not None and done.turn is not None:
                     record(done.turn, done.message)

@@ -30,6 +30,7 @@ from .ask import AskOptions, Prepared, prepare
 from .errors import CliError, Interrupted, SessionError, UsageError
 from .payload import user_turn
 from .pricing import plural, usage_summary
+from .term import isatty
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -189,6 +190,10 @@ class Chat:
         self.images, self.image_names, self.prefill = [], [], None
 
     def _stopped(self, turn: dict[str, Any], renderer: _Recording, retry: bool) -> None:
+        if self.interactive and isatty(self.out):
+            # The terminal echoed "^C" where the next line begins; start that line afresh.
+            self.out.write("\r\x1b[2K")
+            self.out.flush()
         shown = "".join(renderer.shown).rstrip()
         if retry or not shown:
             what = "the previous reply is kept" if retry else "nothing was saved"

@@ -52,17 +52,19 @@ _STYLE = {
     "th": "1",
 }
 
-_parser: MarkdownIt | None = None
+_parsers: dict[bool, MarkdownIt] = {}
 
 
-def parser() -> MarkdownIt:
-    """One parser, configured once: building one costs more than parsing a block."""
-    global _parser
-    if _parser is None:
+def parser(tables: bool = True) -> MarkdownIt:
+    """One parser, configured once: building one costs more than parsing a block.
+    The table rule is tried at the start of every line, a fifth of the parse
+    time, so text without a "|" is parsed by a twin without it."""
+    if tables not in _parsers:
         from markdown_it import MarkdownIt
 
-        _parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-    return _parser
+        md = MarkdownIt("commonmark").enable("strikethrough")
+        _parsers[tables] = md.enable("table") if tables else md
+    return _parsers[tables]
 
 
 def render(text: str, width: int, mode: Mode = "color") -> str:
@@ -72,8 +74,8 @@ def render(text: str, width: int, mode: Mode = "color") -> str:
 
 
 def render_lines(text: str, width: int, mode: Mode = "color") -> list[str]:
-    width = max(width, 8)
-    tree = _tree(parser().parse(text))
+    width = max(width, 1)
+    tree = _tree(parser("|" in text).parse(text))
     return _Renderer(mode).blocks(tree, width, "", tight=False)
 
 
@@ -114,6 +116,14 @@ def _split_to_width(text: str, width: int) -> list[str]:
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNPRINTABLE_BUT_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable_lines(text: str) -> str:
+    """`_printable`, keeping line breaks."""
+    if _UNPRINTABLE_BUT_NL.search(text) is None:
+        return text
+    return _UNPRINTABLE_BUT_NL.sub(" ", text)
 
 
 def _printable(text: str) -> str:
@@ -238,13 +248,17 @@ class _Renderer:
             mark_w = 2
             marks = [bullet + " "] * len(items)
         tight = _is_tight(items)
-        inner = max(width - mark_w, 4)
-        pad = " " * mark_w
         out: list[str] = []
+        if width - mark_w < 4:  # too narrow to indent: markers on lines of their own
+            for mark, item in zip(marks, items, strict=True):
+                if out and not tight:
+                    out.append("")
+                out.append(self.sgr(mark.strip()[:width], base))
+                out.extend(self.item(item, width, base, tight, depth))
+            return out
+        pad = " " * mark_w
         for mark, item in zip(marks, items, strict=True):
-            lines = self.item(item, inner, base, tight, depth)
-            if not lines:
-                lines = [""]
+            lines = self.item(item, width - mark_w, base, tight, depth) or [""]
             if out and not tight:
                 out.append("")
             out.append(self.sgr(mark, base) + lines[0] if lines[0] else mark.rstrip())
@@ -269,9 +283,10 @@ class _Renderer:
         return out
 
     def quote(self, node: _Node, width: int, base: str) -> list[str]:
-        lines = self.blocks(
-            node.children, max(width - 2, 4), _add(base, self.style["quote"]), tight=False
-        )
+        style = _add(base, self.style["quote"])
+        if width < 6:  # too narrow for the bar
+            return self.blocks(node.children, width, style, tight=False)
+        lines = self.blocks(node.children, width - 2, style, tight=False)
         bar = self.sgr(_QUOTE_BAR, self.style["bar"])
         return [bar + line if line else bar.rstrip() for line in lines]
 
@@ -326,7 +341,8 @@ class _Renderer:
 
     def code(self, content: str, info: str, width: int) -> list[str]:
         code = content.expandtabs(4).rstrip("\n")
-        inner = max(width - len(_CODE_INDENT), 4)
+        indent = _CODE_INDENT if width >= 12 else ""
+        inner = width - len(indent)
         lang = info.strip().split(maxsplit=1)[0] if info.strip() else ""
         rows = _highlight(code, lang) if self.mode == "color" and lang else None
         if rows is None:
@@ -334,7 +350,7 @@ class _Renderer:
         out: list[str] = []
         for row in rows:
             for text, _, _ in _cut_row(row, inner):
-                out.append((_CODE_INDENT + text).rstrip(" ") if text.strip() else "")
+                out.append((indent + text).rstrip(" ") if text.strip() else "")
         return out
 
     # -- tables ---------------------------------------------------------------
@@ -485,64 +501,53 @@ def _join_lines(segs: list[Seg]) -> list[Seg]:
 
 
 def _wrap(segs: list[Seg], width: int) -> list[Line]:
-    """Word-wrap styled runs to `width` cells. Words are split at spaces only
-    (a word longer than the line is cut); styles never span a line break."""
-    # Words as lists of (text, sgr) pieces; None marks a hard break.
-    words: list[Any] = []
-    cur: list[Seg] | None = None
-    cur_w = 0
-    widths: list[int] = []
-    for text, sgr in segs:
-        if text == "\n" and not sgr:
-            if cur is not None:
-                widths.append(cur_w)
-            words.append(None)
-            widths.append(0)
-            cur = None
-            continue
-        first = True
-        for piece in text.split(" "):
-            if not first and cur is not None:
-                widths.append(cur_w)
-                cur = None
-            first = False
-            if not piece:
-                continue
-            w = len(piece) if piece.isascii() else cell_width(piece)
-            if cur is None:
-                cur = [(piece, sgr)]
-                cur_w = w
-                words.append(cur)
-            else:
-                cur.append((piece, sgr))
-                cur_w += w
-    if cur is not None:
-        widths.append(cur_w)
-
+    """Word-wrap styled runs to `width` cells, greedily. Words are split at spaces
+    only (a word longer than the line is cut); styles never span a line break."""
     lines: list[Line] = []
     line: list[Seg] = []
     line_w = 0
-    for word, w in zip(words, widths, strict=True):
-        if word is None:
+    word: list[Seg] = []  # the word being read: it may span several runs
+    word_w = 0
+
+    def place() -> None:
+        nonlocal line, line_w
+        if line and line_w + 1 + word_w > width:
             lines.append((_join(line), line_w))
             line, line_w = [], 0
-            continue
-        if line and line_w + 1 + w > width:
-            lines.append((_join(line), line_w))
-            line, line_w = [], 0
-        if w > width:
-            for piece in _cut_row(word, width):
+        if word_w > width:
+            for _, w, runs in _cut_row(word, width):
                 if line:
                     lines.append((_join(line), line_w))
-                line, line_w = piece[2], piece[1]
-            continue
+                line, line_w = runs, w
+            return
         if line:
             # The space between two words takes the style they share, so an
             # underlined link stays one underline.
-            line.append((" ", word[0][1] if word[0][1] == line[-1][1] else ""))
+            sgr = word[0][1]
+            line.append((" ", sgr if sgr == line[-1][1] else ""))
             line_w += 1
-        line.extend(word)
-        line_w += w
+        line += word
+        line_w += word_w
+
+    for text, sgr in segs:
+        if text == "\n" and not sgr:  # a hard break
+            if word:
+                place()
+                word, word_w = [], 0
+            lines.append((_join(line), line_w))
+            line, line_w = [], 0
+            continue
+        pieces = text.split(" ")
+        last = len(pieces) - 1
+        for i, piece in enumerate(pieces):
+            if piece:
+                word.append((piece, sgr))
+                word_w += len(piece) if piece.isascii() else cell_width(piece)
+            if i < last and word:  # a space follows: the word is complete
+                place()
+                word, word_w = [], 0
+    if word:
+        place()
     if line:
         lines.append((_join(line), line_w))
     return lines
@@ -668,19 +673,24 @@ def _highlight(code: str, lang: str) -> list[list[Seg]] | None:
     if lexer is None:
         return None
     rows: list[list[Seg]] = [[]]
-    for ttype, value in lexer.get_tokens(code):
-        sgr = _sgr_of(ttype)
+    row = rows[0]
+    sgr_of = _type_sgr.get
+    for _, ttype, value in lexer.get_tokens_unprocessed(_printable_lines(code) + "\n"):
+        sgr = sgr_of(ttype)
+        if sgr is None:
+            sgr = _sgr_of(ttype)
         if "\n" not in value:
             if value:
-                rows[-1].append((_printable(value), sgr))
+                row.append((value, sgr))
             continue
         first = True
         for part in value.split("\n"):
             if not first:
-                rows.append([])
+                row = []
+                rows.append(row)
             first = False
             if part:
-                rows[-1].append((_printable(part), sgr))
+                row.append((part, sgr))
     if rows and not rows[-1] and len(rows) > 1:
         rows.pop()
     return rows

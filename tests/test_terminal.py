@@ -75,3 +75,26 @@ def test_ctrl_c_while_streaming_exits_130_without_traceback(api, cli_env) -> Non
     assert "Traceback" not in screen.text
     assert "interrupted" in screen.text
     assert "w5" in screen.text
+
+
+def test_lists_tables_and_code_fit_a_narrow_terminal_and_appear_once(api, cli_env) -> None:
+    reply = (
+        "Intro paragraph that is long enough to need wrapping on a narrow terminal, "
+        "several times over, without splitting any of its words.\n\n"
+        "- outer item\n  - inner item\n    1. numbered\n\n"
+        "| Name | Value |\n|---|--:|\n| alpha | 1 |\n| beta, the longer one | 12345 |\n\n"
+        "```python\nresult = compute(alpha, beta)  # a comment\n```\n\n"
+        "Done."
+    )
+    api.reply(reply, chunk_tokens=2, delay=0.01)  # slow enough for tail redraws
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=24, cols=60), rows=24, cols=60)
+    lines = [line.rstrip() for line in [*screen.history, *screen.lines]]
+    text = "\n".join(lines)
+    words = reply.split("\n\n")[0].split()
+    assert " ".join(" ".join(lines).split()).count(" ".join(words)) == 1  # wrapped, whole
+    assert "• outer item" in lines and "  ◦ inner item" in lines and "    1. numbered" in lines
+    rows = [line for line in lines if "│" in line or "┼" in line]
+    assert len(rows) == 4 and len({row.index("│" if "│" in row else "┼") for row in rows}) == 1
+    assert text.count("beta, the longer one") == 1 and text.count("12345") == 1
+    assert text.count("result = compute(alpha, beta)  # a comment") == 1
+    assert text.count("Done.") == 1

@@ -173,12 +173,10 @@ def make_renderer(opts: AskOptions, streams: Streams) -> Renderer:
         return RawRenderer(streams.stdout, thinking_to=thinking_to)
     if opts.plain:
         return RawRenderer(streams.stdout, safe=True, thinking_to=thinking_to)
-    from .render import MarkdownRenderer, make_console
+    from .render import MarkdownRenderer
 
     status = streams.stderr if streams.stderr_tty else thinking_to
-    return MarkdownRenderer(
-        make_console(streams.stdout), show_thinking=opts.show_thinking, status=status
-    )
+    return MarkdownRenderer(streams.stdout, show_thinking=opts.show_thinking, status=status)
 
 
 def send(

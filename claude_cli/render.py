@@ -8,28 +8,20 @@ second, so its cost stays linear in the length of the reply.
 
 from __future__ import annotations
 
-import copy
-import re
+import os
+import shutil
 import time
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import Protocol, TextIO
 
+from .markdown_ansi import Mode
+from .markdown_ansi import render as render_markdown
 from .markdown_blocks import BlockSplitter
-from .term import dim, sanitize
+from .term import dim, isatty, sanitize, use_color
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
+# A tail frame costs 0.1-0.7 ms now that we render Markdown ourselves: at 300
+# words/s, 10 frames a second measured the same CPU as 8 or 5 (within noise),
+# and anything slower looks jerky. The clock, not the delta rate, bounds the cost.
 REFRESH_HZ = 10
-CODE_THEME = "monokai"
-
-
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _blank(line: str) -> bool:
-    """An empty line, or only spaces in a foreground style (a code block's
-    background-coloured padding is part of the block, so it stays)."""
-    return "48;" not in line and not _SGR.sub("", line).strip()
 
 
 class Renderer(Protocol):
@@ -80,11 +72,20 @@ class RawRenderer:
         self.out.flush()
 
 
-def make_console(file: TextIO, *, width: int | None = None) -> Console:
-    from rich.console import Console
+def terminal_size(out: TextIO) -> os.terminal_size:
+    """The size of the terminal `out` writes to (asked each time: it may be resized)."""
+    try:
+        return os.get_terminal_size(out.fileno())
+    except (AttributeError, OSError, ValueError):
+        return shutil.get_terminal_size()
 
-    # highlight=False / markup=False: model text is never rich markup.
-    return Console(file=file, highlight=False, markup=False, emoji=False, width=width)
+
+def markdown_mode(out: TextIO) -> Mode:
+    """Colour on a terminal, attributes only under NO_COLOR (or TERM=dumb), and
+    plain text anywhere else."""
+    if use_color(out):
+        return "color"
+    return "mono" if isatty(out) else "plain"
 
 
 class MarkdownRenderer:
@@ -92,14 +93,15 @@ class MarkdownRenderer:
 
     def __init__(
         self,
-        console: Console,
+        out: TextIO,
         *,
         show_thinking: bool = False,
         status: TextIO | None = None,
         clock=time.monotonic,
+        mode: Mode | None = None,
     ) -> None:
-        self.console = console
-        self.out: TextIO = console.file
+        self.out = out
+        self.mode: Mode = mode or markdown_mode(out)
         self.status = status
         self.show_thinking = show_thinking
         self.clock = clock
@@ -109,8 +111,6 @@ class MarkdownRenderer:
         self._blocks_printed = 0
         self._thinking_chars = 0
         self._thinking_open = False
-        self._template = None
-        self._parser = None
 
     # -- deltas -------------------------------------------------------------
 
@@ -162,38 +162,18 @@ class MarkdownRenderer:
             self.status.write("\r\x1b[2K" + dim(f"✻ thought (~{words} words)", self.status) + "\n")
         self.status.flush()
 
-    def _markdown(self, text: str):
-        """A rich Markdown for `text`. rich builds a new MarkdownIt parser for every
-        Markdown object, which is half the cost of a small block; we keep one
-        configured object and one parser and only swap in the parsed text."""
-        if self._template is None:
-            from rich.markdown import Markdown
-
-            self._template = Markdown("", code_theme=CODE_THEME, hyperlinks=False)
-            self._parser = _parser_of_rich()
-        md = copy.copy(self._template)
-        md.markup = text
-        md.parsed = self._parser.parse(text)
-        return md
-
     def _render(self, markdown_text: str) -> str:
-        with self.console.capture() as capture:
-            self.console.print(self._markdown(markdown_text))
-        # rich pads every line to the full width and some blocks with empty lines;
-        # unstyled padding is just bytes, and we put one blank line between blocks.
-        lines = [line.rstrip(" ") for line in capture.get().split("\n")]
-        while lines and _blank(lines[0]):
-            lines.pop(0)
-        while lines and _blank(lines[-1]):
-            lines.pop()
-        return "\n".join(lines) + "\n" if lines else ""
+        width = terminal_size(self.out).columns
+        # Blocks are separated by exactly one blank line, which we write ourselves.
+        return render_markdown(markdown_text.strip("\n"), width, self.mode)
 
     def _print_block(self, block: str) -> None:
-        if not block.strip():
+        rendered = self._render(block) if block.strip() else ""
+        if not rendered:  # e.g. only a link reference definition
             return
         if self._blocks_printed:
             self.out.write("\n")
-        self.out.write(self._render(block))
+        self.out.write(rendered)
         self._blocks_printed += 1
 
     def _draw_tail(self) -> None:
@@ -206,7 +186,7 @@ class MarkdownRenderer:
         if lines and lines[-1] == "":
             lines.pop()
         # Only what fits on the screen: cursor-up cannot reach into the scrollback.
-        room = max(self.console.size.height - 2, 1)
+        room = max(terminal_size(self.out).lines - 2, 1)
         lines = lines[-room:]
         prefix = "\n" if self._blocks_printed else ""
         self.out.write(prefix + "\n".join(lines) + "\n")
@@ -217,10 +197,3 @@ class MarkdownRenderer:
         if self._tail_lines:
             self.out.write(f"\x1b[{self._tail_lines}A\x1b[J")
             self._tail_lines = 0
-
-
-def _parser_of_rich():
-    """The same parser rich.markdown.Markdown configures for itself."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt().enable("strikethrough").enable("table")

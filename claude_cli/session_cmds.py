@@ -57,12 +57,11 @@ def show(name: str, streams: Streams) -> None:
         streams.stdout.write(session.export_markdown(doc))
         streams.stdout.write(f"\n---\n{summary}\n")
         return
-    from rich.markdown import Markdown
+    from .markdown_ansi import render as render_markdown
+    from .render import markdown_mode, terminal_size
 
-    from .render import make_console
-
-    console = make_console(streams.stdout)
     out = streams.stdout
+    mode = markdown_mode(out)
     out.write(
         dim(
             f"session {doc['name']} · {doc.get('model') or '?'} · "
@@ -81,7 +80,7 @@ def show(name: str, streams: Streams) -> None:
         if who == "you":
             out.write(text + "\n")
         else:
-            console.print(Markdown(text, hyperlinks=False))
+            out.write(render_markdown(text, terminal_size(out).columns, mode))
     out.write("\n" + dim(summary, out) + "\n")
 
 

@@ -83,3 +83,26 @@ def test_retries_are_announced_on_a_terminal(api, cli_env) -> None:
     screen = read_all(spawn(["ask", "q"], cli_env))
     assert "HTTP 529; retrying in 0.0 s (1/2)" in screen.text
     assert "after the retry" in screen.text
+
+
+def test_lists_tables_and_code_fit_a_narrow_terminal_and_appear_once(api, cli_env) -> None:
+    reply = (
+        "Intro paragraph that is long enough to need wrapping on a narrow terminal, "
+        "several times over, without splitting any of its words.\n\n"
+        "- outer item\n  - inner item\n    1. numbered\n\n"
+        "| Name | Value |\n|---|--:|\n| alpha | 1 |\n| beta, the longer one | 12345 |\n\n"
+        "```python\nresult = compute(alpha, beta)  # a comment\n```\n\n"
+        "Done."
+    )
+    api.reply(reply, chunk_tokens=2, delay=0.01)  # slow enough for tail redraws
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=24, cols=60), rows=24, cols=60)
+    lines = [line.rstrip() for line in [*screen.history, *screen.lines]]
+    text = "\n".join(lines)
+    words = reply.split("\n\n")[0].split()
+    assert " ".join(" ".join(lines).split()).count(" ".join(words)) == 1  # wrapped, whole
+    assert "• outer item" in lines and "  ◦ inner item" in lines and "    1. numbered" in lines
+    rows = [line for line in lines if "│" in line or "┼" in line]
+    assert len(rows) == 4 and len({row.index("│" if "│" in row else "┼") for row in rows}) == 1
+    assert text.count("beta, the longer one") == 1 and text.count("12345") == 1
+    assert text.count("result = compute(alpha, beta)  # a comment") == 1
+    assert text.count("Done.") == 1

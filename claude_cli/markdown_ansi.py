@@ -179,11 +179,14 @@ class _Renderer:
 
     # -- blocks ---------------------------------------------------------------
 
-    def blocks(self, nodes: list[Any], width: int, base: str, *, tight: bool) -> list[str]:
-        """Render sibling blocks, one blank line between them (none when tight)."""
+    def blocks(
+        self, nodes: list[Any], width: int, base: str, *, tight: bool, depth: int = 0
+    ) -> list[str]:
+        """Render sibling blocks, one blank line between them (none when tight).
+        `depth` is the list nesting a list among them would be at (its bullet style)."""
         out: list[str] = []
         for node in nodes:
-            lines = self.block(node, width, base)
+            lines = self.block(node, width, base, depth)
             if not lines:
                 continue
             if out and not tight:
@@ -191,7 +194,7 @@ class _Renderer:
             out.extend(lines)
         return out
 
-    def block(self, node: Any, width: int, base: str) -> list[str]:
+    def block(self, node: Any, width: int, base: str, depth: int = 0) -> list[str]:
         if isinstance(node, _Node):
             t = node.token.type
             if t == "paragraph_open":
@@ -199,7 +202,7 @@ class _Renderer:
             if t == "heading_open":
                 return self.heading(node, width, base)
             if t in ("bullet_list_open", "ordered_list_open"):
-                return self.lists(node, width, base)
+                return self.lists(node, width, base, depth)
             if t == "blockquote_open":
                 return self.quote(node, width, base)
             if t == "table_open":
@@ -266,21 +269,7 @@ class _Renderer:
         return out
 
     def item(self, item: _Node, width: int, base: str, tight: bool, depth: int) -> list[str]:
-        out: list[str] = []
-        for child in item.children:
-            if isinstance(child, _Node) and child.token.type in (
-                "bullet_list_open",
-                "ordered_list_open",
-            ):
-                lines = self.lists(child, width, base, depth + 1)
-            else:
-                lines = self.block(child, width, base)
-            if not lines:
-                continue
-            if out and not tight:
-                out.append("")
-            out.extend(lines)
-        return out
+        return self.blocks(item.children, width, base, tight=tight, depth=depth + 1)
 
     def quote(self, node: _Node, width: int, base: str) -> list[str]:
         style = _add(base, self.style["quote"])

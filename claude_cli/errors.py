@@ -16,7 +16,6 @@ Nothing here imports httpx, rich or typer: every layer may raise these.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -96,13 +95,9 @@ class PrefillRefused(ApiError):
 
 
 class StreamInterrupted(CliError):
-    """The stream broke off; `partial` is what had been received."""
+    """The stream broke off; the text already shown stays shown."""
 
     exit_code = ExitCode.STREAM_INTERRUPTED
-
-    def __init__(self, message: str, partial: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.partial = partial
 
 
 class Interrupted(CliError):

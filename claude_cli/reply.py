@@ -63,7 +63,6 @@ def stream_reply(
             got = builder.text()
             can_go_on = resumes > 0 and (not got or _may_prefill(attempt_body))
             if not can_go_on:
-                e.partial = _joined(prior_text, builder.message())
                 raise
             resumes -= 1
             if got:

@@ -2,11 +2,28 @@
 
 `--version` is answered before Typer is imported: it is the one call scripts
 make in a loop, so it should cost no more than Python itself.
+
+A bare prompt is `ask`: `claude-cli "2+2?"` and `claude-cli -m claude-haiku-4-5 hi`
+run `claude-cli ask ...`. Command names are reserved (`claude-cli ask chat` asks
+about the word "chat"); the list below is checked against the app by a test.
 """
 
 from __future__ import annotations
 
 import sys
+
+COMMANDS = ("ask", "chat", "completion", "config", "describe-image", "models", "sessions")
+ROOT_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
+
+
+def with_default_command(args: list[str]) -> list[str]:
+    """`args` with `ask` put first when they do not start with a command or a root option."""
+    if not args:
+        return args
+    first = args[0]
+    if first in COMMANDS or first.split("=", 1)[0] in ROOT_OPTIONS:
+        return args
+    return ["ask", *args]
 
 
 def main() -> None:
@@ -15,6 +32,7 @@ def main() -> None:
 
         sys.stdout.write(f"claude-cli {__version__}\n")
         return
+    sys.argv[1:] = with_default_command(sys.argv[1:])
     from .cli import run
 
     run()

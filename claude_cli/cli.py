@@ -8,6 +8,7 @@ imported inside the commands that need them.
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -43,6 +44,10 @@ def main(
     ] = False,
 ) -> None:
     """Talk to Claude from your terminal and your shell pipelines."""
+
+
+def _examples(*lines: str) -> str:
+    return "Examples:\n\n\b\n" + "".join(f"  claude-cli {line}\n" for line in lines)
 
 
 def _settings(**flags: Any):
@@ -294,6 +299,30 @@ def models(
     run_models(_settings(), _streams(), json_out=json_out)
 
 
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command(
+    epilog=_examples(
+        "completion bash > ~/.local/share/bash-completion/completions/claude-cli",
+        "completion zsh > ~/.zfunc/_claude-cli",
+        "completion fish > ~/.config/fish/completions/claude-cli.fish",
+    )
+)
+def completion(
+    shell: Annotated[
+        Shell, typer.Argument(help="bash, zsh or fish.", metavar="SHELL", show_default=False)
+    ],
+) -> None:
+    """Print the shell completion script (static: Tab never starts Python)."""
+    from .completion import script_for
+
+    sys.stdout.write(script_for(shell.value))
+
+
 @app.command(
     epilog="Examples:\n\n\b\n  claude-cli chat\n  claude-cli chat --session trip-plans\n"
     "  claude-cli chat -c\n  printf 'hi\\nand again\\n' | claude-cli chat -S demo\n"
@@ -317,10 +346,6 @@ def chat(
         model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
     )
     run_chat(settings, session, _streams(), continue_last=continue_last)
-
-
-def _examples(*lines: str) -> str:
-    return "Examples:\n\n\b\n" + "".join(f"  claude-cli {line}\n" for line in lines)
 
 
 sessions_app = typer.Typer(

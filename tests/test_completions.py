@@ -377,7 +377,11 @@ def test_fish_syntax() -> None:
 
 
 FISH_CASES = [
-    ("claude-cli ", ["ask", "chat", "config", "describe-image", "models", "sessions"], False),
+    (
+        "claude-cli ",
+        ["ask", "chat", "completion", "config", "describe-image", "models", "sessions"],
+        False,
+    ),
     ("claude-cli config s", ["set", "show"], False),
     ("claude-cli ask --ma", ["--max-retries", "--max-tokens"], False),
     ("claude-cli ask -m ", ["claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-5-5"], False),
@@ -402,7 +406,11 @@ def test_fish_completes(
 
 
 ZSH_CASES = [
-    ("claude-cli ", ["ask", "chat", "config", "describe-image", "models", "sessions"], False),
+    (
+        "claude-cli ",
+        ["ask", "chat", "completion", "config", "describe-image", "models", "sessions"],
+        False,
+    ),
     ("claude-cli config set max_", ["max_retries", "max_tokens"], False),
     ("claude-cli ask --mo", ["--model"], False),
     ("claude-cli ask -m ", ["claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-5-5"], False),

@@ -8,7 +8,9 @@ set -g __claude_cli_known_models 'claude-sonnet-5-5' 'claude-haiku-4-5'
 function __claude_cli_subcommands
     switch $argv[1]
         case ''
-            printf '%s\n' 'ask	Ask Claude one question and print the answer.' 'describe-image	Describe one or many images, each its own request, several at a time.' 'models	List the models your key can use (GET /v1/models).' 'chat	Chat with Claude in a REPL (/help inside lists the commands).' 'sessions	List, show, export, import, rename, delete and search saved sessions.' 'config	See and edit settings (config.toml), and which credentials are found.'
+            printf '%s\n' 'ask	Ask Claude one question and print the answer.' 'describe-image	Describe one or many images, each its own request, several at a time.' 'chat	Chat with Claude in a REPL (/help inside lists the commands).' 'models	List the models your key can use and what each can do (GET…' 'sessions	List, show, export, import, rename, delete and search saved sessions.' 'config	See and edit settings (config.toml), and which credentials are found.'
+        case 'models'
+            printf '%s\n' 'show	Show one model in full: limits and every capability (GET…'
         case 'sessions'
             printf '%s\n' 'list	Sessions, newest first: name, turns, model, updated, first words.' 'show	Print a session\'s conversation, with token usage and estimated cost.' 'export	Print a session as Markdown or JSON.' 'import	Create a session from a JSON list of messages.' 'rename	Rename a session.' 'delete	Delete a session (asks first on a terminal).' 'search	Find messages containing TEXT in every session.'
         case 'config'
@@ -25,10 +27,12 @@ function __claude_cli_options
             printf '%s\n' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '--prefill	Start of Claude\'s reply, e.g. --prefill \'{\'. Printed before the…' '--stop	Stop sequence (repeatable), e.g. --stop \'```\'.' '--temperature	Sampling temperature 0..1, sent only when given, e.g. --temperature 0.' '--think	Extended thinking budget in tokens, e.g. --think 4000.' '--show-thinking	Print thinking text on stderr.' '-i	Attach an image (path, URL or - for stdin); repeatable, e.g. -i…' '--image	Attach an image (path, URL or - for stdin); repeatable, e.g. -i…' '--download	Fetch image URLs here and send the bytes (for private URLs)…' '--json	Print the complete Message object as JSON.' '--no-stream	Wait for the whole reply instead of streaming.' '--plain	Raw text on a terminal too (no Markdown).' '--dry-run	Print the JSON request body; send nothing.' '--curl	Print an equivalent curl command; send nothing.' '-S	Continue (or start) the named session, e.g. --session trip-plans.' '--session	Continue (or start) the named session, e.g. --session trip-plans.' '-c	Continue the most recently updated session.' '--continue	Continue the most recently updated session.' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Read timeout in seconds (default 600).' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'describe-image'
             printf '%s\n' '-p	What to ask about each image (default: a detailed description).' '--prompt	What to ask about each image (default: a detailed description).' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--prefill	Start of each reply, e.g. --prefill \'{\'.' '--json	One JSON object per image and line (source, text, model…' '-j	Requests in flight at once.' '--concurrency	Requests in flight at once.' '--session	Record each image and its description in this session.' '--download	Fetch image URLs here and send the bytes (for private URLs)…' '--plain	Raw text on a terminal too (no Markdown).' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Read timeout in seconds (default 600).' '-h	Show this message and exit.' '--help	Show this message and exit.'
-        case 'models'
-            printf '%s\n' '--json	Print the list as JSON.' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'chat'
             printf '%s\n' '-S	Continue (or start) the named session, e.g. --session trip-plans.' '--session	Continue (or start) the named session, e.g. --session trip-plans.' '-c	Continue the most recently updated session.' '--continue	Continue the most recently updated session.' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Read timeout in seconds (default 600).' '-h	Show this message and exit.' '--help	Show this message and exit.'
+        case 'models'
+            printf '%s\n' '--json	Print what the service sent, as JSON.' '-h	Show this message and exit.' '--help	Show this message and exit.'
+        case 'models show'
+            printf '%s\n' '--json	Print what the service sent, as JSON.' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'sessions'
             printf '%s\n' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'sessions list'
@@ -146,6 +150,8 @@ end
 # What argument number $argv[2] (from 0) of path $argv[1] completes to.
 function __claude_cli_arg_kind
     switch "$argv[1]/$argv[2]"
+        case 'models show/0'
+            printf '%s\n' 'model'
         case 'sessions show/0'
             printf '%s\n' 'session'
         case 'sessions export/0'

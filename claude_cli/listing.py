@@ -58,6 +58,12 @@ def _tokens(value: Any, *, human: bool) -> str:
     return f"{value:,}"
 
 
+def _count(value: Any, *, human: bool) -> str:
+    """A token count in full: `1,000,000` for people, `1000000` for scripts."""
+    plain = _tokens(value, human=False)
+    return f"{int(plain):,}" if human and plain != UNKNOWN else plain
+
+
 def thinking_kind(model: dict[str, Any]) -> str:
     """adaptive / budget / none, from `capabilities.thinking.types`; "?" when not told."""
     thinking = _dict(_dict(model.get("capabilities")).get("thinking"))
@@ -118,7 +124,7 @@ def _leaves(node: dict[str, Any], path: str) -> list[tuple[str, str]]:
     return found
 
 
-def details(model: dict[str, Any]) -> list[tuple[str, str]]:
+def details(model: dict[str, Any], *, human: bool) -> list[tuple[str, str]]:
     """`models show`: the summary fields, then every capability the service listed."""
     types = _dict(_dict(_dict(model.get("capabilities")).get("thinking")).get("types"))
     # Every thinking type it takes, in our words ("enabled" is a manual budget).
@@ -128,8 +134,8 @@ def details(model: dict[str, Any]) -> list[tuple[str, str]]:
         ("id", _text(model.get("id"))),
         ("name", _text(model.get("display_name"))),
         ("created", _text(created[:10] if isinstance(created, str) else None)),
-        ("context window", _tokens(model.get("max_input_tokens"), human=False)),
-        ("max output", _tokens(model.get("max_tokens"), human=False)),
+        ("context window", _count(model.get("max_input_tokens"), human=human)),
+        ("max output", _count(model.get("max_tokens"), human=human)),
         ("thinking", ", ".join(kinds) if kinds else thinking_kind(model)),
         ("effort", _efforts(model, ", ")),
     ]
@@ -182,9 +188,9 @@ def run_model_show(settings: Settings, streams: Streams, model_id: str, *, json_
     if json_out:
         streams.stdout.write(json.dumps(model, indent=2, ensure_ascii=False) + "\n")
     elif streams.stdout_tty:
-        streams.stdout.write(table([list(f) for f in details(model)], None))
+        streams.stdout.write(table([list(f) for f in details(model, human=True)], None))
     else:
-        streams.stdout.write(tsv(details(model)))
+        streams.stdout.write(tsv(details(model, human=False)))
 
 
 def find_model(client: Any, model_id: str, base_url: str) -> dict[str, Any]:

@@ -200,5 +200,5 @@ def test_show_on_a_terminal_is_aligned(api, cli_env) -> None:
     lines = [line.rstrip() for line in screen.lines if line.strip()]
     assert lines[0].split() == ["id", "claude-sonnet-5-5"]
     value_column = lines[0].index("claude-sonnet-5-5")
-    assert lines[3][value_column:] == "1000000"  # context window
+    assert lines[3][value_column:] == "1,000,000"  # context window
     assert lines[5][value_column:] == "adaptive"  # thinking

@@ -47,21 +47,23 @@ def _yes_no(flag: bool | None) -> str:
     return UNKNOWN if flag is None else "yes" if flag else "no"
 
 
-def _tokens(value: Any, *, human: bool) -> str:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+def _number(value: Any) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else None
+
+
+def _tokens(value: Any, *, human: bool, short: bool = False) -> str:
+    """A token count: `1000000` for scripts; `1,000,000` or, `short`, `1M` for people."""
+    n = _number(value)
+    if n is None:
         return UNKNOWN
     if not human:
-        return str(value)
-    for size, suffix in ((1_000_000, "M"), (1_000, "K")):
-        if value >= size and value % (size // 10) == 0:
-            return f"{value / size:g}{suffix}"
-    return f"{value:,}"
-
-
-def _count(value: Any, *, human: bool) -> str:
-    """A token count in full: `1,000,000` for people, `1000000` for scripts."""
-    plain = _tokens(value, human=False)
-    return f"{int(plain):,}" if human and plain != UNKNOWN else plain
+        return str(n)
+    if short:
+        for size, suffix in ((1_000_000, "M"), (1_000, "K")):
+            if n >= size and n % (size // 10) == 0:
+                return f"{n / size:g}{suffix}"
+    return f"{n:,}"
 
 
 def thinking_kind(model: dict[str, Any]) -> str:
@@ -103,8 +105,8 @@ def row(model: dict[str, Any], *, human: bool) -> list[str]:
     return [
         _text(model.get("id")),
         _text(model.get("display_name")),
-        _tokens(model.get("max_input_tokens"), human=human),
-        _tokens(model.get("max_tokens"), human=human),
+        _tokens(model.get("max_input_tokens"), human=human, short=True),
+        _tokens(model.get("max_tokens"), human=human, short=True),
         thinking_kind(model),
         _efforts(model, ","),
         _yes_no(_supported(capabilities.get("image_input"))),
@@ -134,8 +136,8 @@ def details(model: dict[str, Any], *, human: bool) -> list[tuple[str, str]]:
         ("id", _text(model.get("id"))),
         ("name", _text(model.get("display_name"))),
         ("created", _text(created[:10] if isinstance(created, str) else None)),
-        ("context window", _count(model.get("max_input_tokens"), human=human)),
-        ("max output", _count(model.get("max_tokens"), human=human)),
+        ("context window", _tokens(model.get("max_input_tokens"), human=human)),
+        ("max output", _tokens(model.get("max_tokens"), human=human)),
         ("thinking", ", ".join(kinds) if kinds else thinking_kind(model)),
         ("effort", _efforts(model, ", ")),
     ]
@@ -194,17 +196,20 @@ def run_model_show(settings: Settings, streams: Streams, model_id: str, *, json_
 
 
 def find_model(client: Any, model_id: str, base_url: str) -> dict[str, Any]:
-    """`GET /v1/models/{id}`; when that route answers 404 (gateways, older servers), the
-    id picked from the list. A clear error when neither knows it."""
+    """`GET /v1/models/{id}`; when that route answers 404 or with something that is not
+    this model (gateways, older servers), the entry picked from the list. A clear error
+    when neither knows it."""
     try:
         model = _json_of(lambda: client.get_model(model_id))
     except ApiError as e:
         if e.status != 404:
             raise
+        model = None
+    if not (isinstance(model, dict) and model.get("id") == model_id):
         model = next(
             (m for m in _listed(client) if isinstance(m, dict) and m.get("id") == model_id), None
         )
-    if not isinstance(model, dict):
+    if model is None:
         raise CliError(
             f"no model {sanitize(model_id)!r} at {sanitize(base_url)}: "
             "`claude-cli models` lists the ones your key can use"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from terminal import read_all, spawn
 
@@ -202,3 +203,45 @@ def test_show_on_a_terminal_is_aligned(api, cli_env) -> None:
     value_column = lines[0].index("claude-sonnet-5-5")
     assert lines[3][value_column:] == "1,000,000"  # context window
     assert lines[5][value_column:] == "adaptive"  # thinking
+
+
+def serve_the_model_route(api, answer=None) -> None:
+    """Give this test's server `GET /v1/models/{id}` as the service has it (the shared
+    fake lists models only). `answer` replaces the entry, as a confused gateway might."""
+    handler = api.httpd.RequestHandlerClass  # one class per FakeAPI: nothing leaks out
+    listing = handler.do_GET
+
+    def do_get(self) -> None:
+        path = urlparse(self.path).path
+        if not path.startswith("/v1/models/"):
+            return listing(self)
+        self._record(None, b"")
+        wanted = unquote(path.removeprefix("/v1/models/"))
+        found = [m for m in self.api.models if m.get("id") == wanted]
+        if not found:
+            return self._error(404, "not_found_error", f"model: {wanted}")
+        return self._json(200, found[0] if answer is None else answer)
+
+    handler.do_GET = do_get
+
+
+def test_show_asks_the_model_route_and_nothing_else(api, run) -> None:
+    api.models = LINEUP
+    serve_the_model_route(api)
+    r = run("models", "show", "claude-haiku-4-5")
+    assert r.code == 0, r.err
+    assert "thinking\tbudget" in r.out.splitlines()
+    assert "effort\tnone" in r.out.splitlines()
+    assert [q.path for q in api.requests] == ["/v1/models/claude-haiku-4-5"]
+    # The service's 404 for an unknown id: the list is asked too, then one clear line.
+    r = run("models", "show", "claude-nope-9")
+    assert r.code == 1 and "no model 'claude-nope-9'" in r.err
+
+
+def test_show_does_not_trust_an_answer_that_is_not_the_model(api, run) -> None:
+    api.models = LINEUP
+    serve_the_model_route(api, answer={"data": [], "has_more": False})
+    r = run("models", "show", "claude-sonnet-5-5")
+    assert r.code == 0, r.err
+    assert "name\tClaude Sonnet 5.5" in r.out.splitlines()
+    assert [q.path for q in api.requests] == ["/v1/models/claude-sonnet-5-5", "/v1/models"]

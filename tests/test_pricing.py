@@ -54,7 +54,8 @@ def test_a_session_with_thinking_and_1h_caching_costs_what_the_hand_computation_
     )
     replies = [{"model": "claude-sonnet-5-5", "usage": u} for u in (FIRST, SECOND)]
     assert estimate(replies).dollars == pytest.approx(SESSION_DOLLARS)
-    # Counted as if every write were a 5-minute one (the old sum), it would be $0.0304 less.
+    # Were every write priced as a 5-minute one (the old sum), it would be 10,000 x $1.50
+    # per million = $0.015 less.
     flat = [{"model": "claude-sonnet-5-5", "usage": {**u, "cache_creation": {}}} for u in
             (FIRST, SECOND)]  # fmt: skip
     assert estimate(flat).dollars == pytest.approx(SESSION_DOLLARS - 10_000 * 1.5 / 1e6)

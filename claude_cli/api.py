@@ -213,6 +213,13 @@ class Client:
                 return
             after = page["last_id"]
 
+    def get_model(self, model_id: str) -> dict[str, Any]:
+        """One model's entry, `GET /v1/models/{id}` (an ApiError 404 when unknown)."""
+        from urllib.parse import quote
+
+        with self._send("GET", "/v1/models/" + quote(model_id, safe=""), None, None) as response:
+            return json.loads(response.read())
+
     # -- transport with retries ---------------------------------------------
 
     def _send(self, method: str, path: str, content: bytes | None, model: str | None):

@@ -287,16 +287,48 @@ def describe_image(
     run_describe(settings, opts, _streams())
 
 
-@app.command(
+models_app = typer.Typer(
+    name="models",
     epilog="Examples:\n\n\b\n  claude-cli models\n  claude-cli models --json | jq -r '.[].id'\n"
+    "  claude-cli models show claude-opus-5-5\n",
+    invoke_without_command=True,
+    no_args_is_help=False,
 )
-def models(
-    json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
-) -> None:
-    """List the models your key can use (GET /v1/models)."""
-    from .listing import run_models
+app.add_typer(models_app)
+ModelsJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print what the service sent, as JSON.")
+]
 
-    run_models(_settings(), _streams(), json_out=json_out)
+
+@models_app.callback()
+def models(ctx: typer.Context, json_out: ModelsJsonOpt = False) -> None:
+    """List the models your key can use and what each can do (GET /v1/models).
+
+    Per model: id, name, context window, max output, thinking (adaptive, budget or
+    none), effort levels, image and PDF input. On a terminal a table; in a pipe
+    tab-separated rows without a header. Also caches the ids for shell completion."""
+    ctx.obj = {"json": json_out}
+    if ctx.invoked_subcommand is None:
+        from .listing import run_models
+
+        run_models(_settings(), _streams(), json_out=json_out)
+
+
+@models_app.command(
+    "show",
+    epilog="Examples:\n\n\b\n  claude-cli models show claude-sonnet-5-5\n"
+    "  claude-cli models show claude-haiku-4-5 --json\n",
+)
+def models_show(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="Model id, e.g. claude-sonnet-5-5.")],
+    json_out: ModelsJsonOpt = False,
+) -> None:
+    """Show one model in full: limits and every capability (GET /v1/models/ID)."""
+    from .listing import run_model_show
+
+    json_out = json_out or bool((ctx.obj or {}).get("json"))
+    run_model_show(_settings(), _streams(), model, json_out=json_out)
 
 
 class Shell(str, Enum):

@@ -1,33 +1,233 @@
-"""`claude-cli models`: what GET /v1/models lists."""
+"""`claude-cli models` and `models show ID`: what the Models API says each model can do.
+
+On a terminal: an aligned table with a header. In a pipe: tab-separated rows without a
+header, numbers unformatted, for scripts. `--json` prints what the service sent. A field an
+older gateway leaves out shows as "?". Every server string is sanitised before printing.
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 from .config import Settings
-from .term import Streams
+from .errors import ApiError, CliError
+from .term import Streams, sanitize
+
+UNKNOWN = "?"
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+THINKING_WORDS = {"adaptive": "adaptive", "enabled": "budget"}
+COLUMNS = ("ID", "NAME", "CONTEXT", "MAX OUT", "THINKING", "EFFORT", "IMAGES", "PDF")
+
+
+# -- reading a model entry (pure) ------------------------------------------------------
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _clean(text: str) -> str:
+    """Safe for a terminal and for one cell of a tab-separated row."""
+    return " ".join(sanitize(text).split())
+
+
+def _text(value: Any) -> str:
+    return (_clean(value) or UNKNOWN) if isinstance(value, str) else UNKNOWN
+
+
+def _supported(node: Any) -> bool | None:
+    """A capability leaf `{"supported": bool}`; None when it is missing or malformed."""
+    flag = _dict(node).get("supported")
+    return flag if isinstance(flag, bool) else None
+
+
+def _yes_no(flag: bool | None) -> str:
+    return UNKNOWN if flag is None else "yes" if flag else "no"
+
+
+def _number(value: Any) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else None
+
+
+def _tokens(value: Any, *, human: bool, short: bool = False) -> str:
+    """A token count: `1000000` for scripts; `1,000,000` or, `short`, `1M` for people."""
+    n = _number(value)
+    if n is None:
+        return UNKNOWN
+    if not human:
+        return str(n)
+    if short:
+        for size, suffix in ((1_000_000, "M"), (1_000, "K")):
+            if n >= size and n % (size // 10) == 0:
+                return f"{n / size:g}{suffix}"
+    return f"{n:,}"
+
+
+def thinking_kind(model: dict[str, Any]) -> str:
+    """adaptive / budget / none, from `capabilities.thinking.types`; "?" when not told."""
+    thinking = _dict(_dict(model.get("capabilities")).get("thinking"))
+    if not thinking:
+        return UNKNOWN
+    types = _dict(thinking.get("types"))
+    if _supported(types.get("adaptive")):
+        return "adaptive"
+    if _supported(types.get("enabled")):
+        return "budget"
+    if _supported(thinking) is False or types:
+        return "none"
+    return UNKNOWN
+
+
+def effort_levels(model: dict[str, Any]) -> list[str] | None:
+    """The effort levels the model takes, in order; [] for none; None when not told."""
+    effort = _dict(model.get("capabilities")).get("effort")
+    if not isinstance(effort, dict):
+        return None
+    if _supported(effort) is False:
+        return []
+    named = [k for k in effort if k != "supported" and isinstance(effort[k], dict)]
+    order = [*EFFORT_LEVELS, *sorted(k for k in named if k not in EFFORT_LEVELS)]
+    return [_clean(k) for k in order if k in named and _supported(effort[k])]
+
+
+def _efforts(model: dict[str, Any], sep: str) -> str:
+    levels = effort_levels(model)
+    if levels is None:
+        return UNKNOWN
+    return sep.join(levels) if levels else "none"
+
+
+def row(model: dict[str, Any], *, human: bool) -> list[str]:
+    capabilities = _dict(model.get("capabilities"))
+    return [
+        _text(model.get("id")),
+        _text(model.get("display_name")),
+        _tokens(model.get("max_input_tokens"), human=human, short=True),
+        _tokens(model.get("max_tokens"), human=human, short=True),
+        thinking_kind(model),
+        _efforts(model, ","),
+        _yes_no(_supported(capabilities.get("image_input"))),
+        _yes_no(_supported(capabilities.get("pdf_input"))),
+    ]
+
+
+def _leaves(node: dict[str, Any], path: str) -> list[tuple[str, str]]:
+    """Every capability leaf under `node`, as (dotted path, yes/no), in the service's order."""
+    found: list[tuple[str, str]] = []
+    flag = _supported(node)
+    if flag is not None:
+        found.append((path, _yes_no(flag)))
+    for key, child in node.items():
+        if isinstance(child, dict):
+            found += _leaves(child, f"{path}.{_clean(str(key))}")
+    return found
+
+
+def details(model: dict[str, Any], *, human: bool) -> list[tuple[str, str]]:
+    """`models show`: the summary fields, then every capability the service listed."""
+    types = _dict(_dict(_dict(model.get("capabilities")).get("thinking")).get("types"))
+    # Every thinking type it takes, in our words ("enabled" is a manual budget).
+    kinds = [THINKING_WORDS.get(k, _clean(str(k))) for k, v in types.items() if _supported(v)]
+    created = model.get("created_at")
+    fields = [
+        ("id", _text(model.get("id"))),
+        ("name", _text(model.get("display_name"))),
+        ("created", _text(created[:10] if isinstance(created, str) else None)),
+        ("context window", _tokens(model.get("max_input_tokens"), human=human)),
+        ("max output", _tokens(model.get("max_tokens"), human=human)),
+        ("thinking", ", ".join(kinds) if kinds else thinking_kind(model)),
+        ("effort", _efforts(model, ", ")),
+    ]
+    capabilities = _dict(model.get("capabilities"))
+    for key, child in capabilities.items():
+        if isinstance(child, dict):
+            fields += _leaves(child, f"capabilities.{_clean(str(key))}")
+    return fields
+
+
+def table(rows: list[list[str]], header: tuple[str, ...] | None) -> str:
+    """Aligned columns (two spaces apart) with an optional header; the last is not padded."""
+    lines = [list(header), *rows] if header else rows
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))] if lines else []
+    return "".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths, strict=False))
+        + ("  " if len(line) > 1 else "")
+        + line[-1]
+        + "\n"
+        for line in lines
+    )
+
+
+def tsv(rows: list[list[str]] | list[tuple[str, str]]) -> str:
+    return "".join("\t".join(cells) + "\n" for cells in rows)
+
+
+# -- the commands ------------------------------------------------------------------------
 
 
 def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
     from .ask import make_client
 
     with make_client(settings, streams) as client:
-        models = list(client.list_models())
+        models = [m for m in _listed(client) if isinstance(m, dict)]
     if json_out:
         streams.stdout.write(json.dumps(models, indent=2, ensure_ascii=False) + "\n")
-        return
-    rows = [
-        (m.get("id", "?"), m.get("display_name", ""), str(m.get("created_at", ""))[:10])
-        for m in models
-    ]
-    width = max((len(r[0]) for r in rows), default=2)
-    name_width = max((len(r[1]) for r in rows), default=4)
-    out = streams.stdout
-    if streams.stdout_tty:
-        out.write(f"{'ID':<{width}}  {'NAME':<{name_width}}  CREATED\n")
-    for model_id, name, created in rows:
-        out.write(f"{model_id:<{width}}  {name:<{name_width}}  {created}\n")
-    cache_models([r[0] for r in rows])
+    elif streams.stdout_tty:
+        streams.stdout.write(table([row(m, human=True) for m in models], COLUMNS))
+    else:
+        streams.stdout.write(tsv([row(m, human=False) for m in models]))
+    cache_models([m["id"] for m in models if isinstance(m.get("id"), str)])
+
+
+def run_model_show(settings: Settings, streams: Streams, model_id: str, *, json_out: bool) -> None:
+    from .ask import make_client
+
+    with make_client(settings, streams) as client:
+        model = find_model(client, model_id, settings.base_url)
+    if json_out:
+        streams.stdout.write(json.dumps(model, indent=2, ensure_ascii=False) + "\n")
+    elif streams.stdout_tty:
+        streams.stdout.write(table([list(f) for f in details(model, human=True)], None))
+    else:
+        streams.stdout.write(tsv(details(model, human=False)))
+
+
+def find_model(client: Any, model_id: str, base_url: str) -> dict[str, Any]:
+    """`GET /v1/models/{id}`; when that route answers 404 or with something that is not
+    this model (gateways, older servers), the entry picked from the list. A clear error
+    when neither knows it."""
+    try:
+        model = _json_of(lambda: client.get_model(model_id))
+    except ApiError as e:
+        if e.status != 404:
+            raise
+        model = None
+    if not (isinstance(model, dict) and model.get("id") == model_id):
+        model = next(
+            (m for m in _listed(client) if isinstance(m, dict) and m.get("id") == model_id), None
+        )
+    if model is None:
+        raise CliError(
+            f"no model {sanitize(model_id)!r} at {sanitize(base_url)}: "
+            "`claude-cli models` lists the ones your key can use"
+        )
+    return model
+
+
+def _listed(client: Any) -> list[Any]:
+    return _json_of(lambda: list(client.list_models()))
+
+
+def _json_of(call: Any) -> Any:
+    try:
+        return call()
+    except (ValueError, AttributeError):  # a 200 that is not the Models API's JSON
+        raise CliError(
+            "the server's answer to GET /v1/models is not the Models API's JSON"
+        ) from None
 
 
 def cache_models(ids: list[str]) -> None:
@@ -40,9 +240,7 @@ def cache_models(ids: list[str]) -> None:
         write_private(models_cache_path(), "\n".join(ids) + "\n")
 
 
-def models_cache_path():
-    from pathlib import Path
-
+def models_cache_path() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("claude-cli")) / "models.txt"

@@ -388,12 +388,15 @@ def assistant_turn(message: dict[str, Any], prefill: str | None = None) -> Messa
     return {"role": "assistant", "content": blocks}
 
 
-def usage_of(message: dict[str, Any]) -> dict[str, int]:
-    usage = message.get("usage") or {}
-    return {k: int(usage.get(k) or 0) for k in USAGE_KEYS}
+def usage_of(message: dict[str, Any]) -> dict[str, Any]:
+    """What a session keeps of a reply's usage: the flat counts and the breakdowns
+    (thinking, 1-hour cache writes, server tools) that costs are computed from."""
+    from .usage import record
+
+    return record(message.get("usage"))
 
 
-def add_usage(doc: Doc, model: str, usage: dict[str, int]) -> None:
+def add_usage(doc: Doc, model: str, usage: dict[str, Any]) -> None:
     totals = doc["usage"]
     for key in USAGE_KEYS:
         totals[key] = totals.get(key, 0) + usage.get(key, 0)
@@ -407,7 +410,7 @@ def record_exchange(
     *,
     model: str,
     system: str | None,
-    usage: dict[str, int] | None,
+    usage: dict[str, Any] | None,
     reply_model: str | None = None,
     replace_last: bool = False,
 ) -> Doc:

@@ -9,7 +9,8 @@ _claude_cli_known_models='claude-sonnet-5-5 claude-haiku-4-5'
 # Subcommands of a command path; returns 1 when it has none.
 _claude_cli_subcommands() {
     case "$1" in
-        '') _cc_words='ask describe-image models completion chat sessions config' ;;
+        '') _cc_words='ask describe-image completion chat models sessions config' ;;
+        'models') _cc_words='show' ;;
         'sessions') _cc_words='list show export import rename delete search' ;;
         'config') _cc_words='path show set unset' ;;
         *) _cc_words= && return 1 ;;
@@ -22,9 +23,10 @@ _claude_cli_options() {
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
         'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --think --show-thinking -i --image --download --json --no-stream --plain --dry-run --curl -S --session -c --continue --max-retries --timeout -h --help' ;;
         'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json -j --concurrency --session --download --plain --max-retries --timeout -h --help' ;;
-        'models') _cc_words='--json -h --help' ;;
         'completion') _cc_words='-h --help' ;;
         'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --max-retries --timeout -h --help' ;;
+        'models') _cc_words='--json -h --help' ;;
+        'models show') _cc_words='--json -h --help' ;;
         'sessions') _cc_words='-h --help' ;;
         'sessions list') _cc_words='-h --help' ;;
         'sessions show') _cc_words='-h --help' ;;
@@ -92,6 +94,7 @@ _claude_cli_value_kind() {
 _claude_cli_arg_kind() {
     case "$1/$2" in
         'completion/0') _cc_kind='choice:bash zsh fish' ;;
+        'models show/0') _cc_kind='model' ;;
         'sessions show/0') _cc_kind='session' ;;
         'sessions export/0') _cc_kind='session' ;;
         'sessions import/1') _cc_kind='file' ;;

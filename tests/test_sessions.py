@@ -353,7 +353,8 @@ def test_list_show_search(run, api, home):
     assert "## User\n\nTell me about otters please" in show.out
     assert "## Assistant\n\nYou said: Tell me about otters please" in show.out
     assert "usage (1 reply):" in show.out and "≈ $" in show.out
-    assert "cost unknown (no price for claude-fable-5-2)" in run("sessions", "show", "beta").out
+    # Fable 5.2 is priced now ($40 out, $10 per 5-minute write): 6 out + 14 written = $0.00038
+    assert "6 out · cache 0 read / 14 written · ≈ $0.0004" in run("sessions", "show", "beta").out
 
     found = run("sessions", "search", "OTTERS")
     assert found.code == 0

@@ -113,10 +113,10 @@ def test_a_url_is_passed_on_untouched(run, api):
         (
             "notes.png",
             b"just some text, not a picture\n",
-            "not a JPEG, PNG, GIF or WebP image (looks like text)",
+            "not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)",
         ),
         ("broken.jpg", b"\xff\xd8\xff\xe0" + os.urandom(64), "not a readable JPEG image"),
-        ("cut.png", None, "cannot decode the PNG image"),
+        ("cut.png", None, "the PNG image is truncated"),
         ("doc.jpg", b"%PDF-1.7\n...", "looks like a PDF"),
         ("empty.png", b"", "the file is empty"),
     ],
@@ -332,12 +332,12 @@ def test_mixed_batch_keeps_order_and_fails_at_the_end(run, api, tmp_path):
     assert lines[0]["text"] == "You said: Name it [saw image/png 11x10]"
     assert lines[1] == {
         "source": bad,
-        "error": f"image {bad}: not a JPEG, PNG, GIF or WebP image (looks like text)",
+        "error": f"image {bad}: not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)",
     }
     assert lines[2]["text"] == "You said: Name it [saw image/png 22x10]"
     assert len(api.messages_requests) == 2
     assert r.err.splitlines() == [
-        f"claude-cli: error: image {bad}: not a JPEG, PNG, GIF or WebP image (looks like text)",
+        f"claude-cli: error: image {bad}: not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)",
         f"claude-cli: error: 1 of 3 images failed: {bad}",
     ]
 
@@ -460,7 +460,7 @@ def test_download_fetches_and_checks(run, api, files):
     assert lines[0]["text"] == "You said: x [saw image/png 30x20]"
     assert "[saw image/jpeg 1568x1045]" in lines[1]["text"]
     assert lines[2]["error"] == f"image {base}/page: the server sent text/html, not an image"
-    assert "not a JPEG, PNG, GIF or WebP image" in lines[3]["error"]
+    assert "not a JPEG, PNG, GIF, WebP, BMP or TIFF image" in lines[3]["error"]
     assert lines[4]["error"] == f"image {base}/gone.png: download failed: HTTP 404 Not Found"
     sent = [images_sent(req.body)[0]["source"] for req in api.messages_requests]
     assert all(s["type"] == "base64" for s in sent)

@@ -53,10 +53,11 @@ ONE_MILLION_CONTEXT = 1_000_000
 MAX_REQUEST_IMAGES_BASE64 = 30 * 1024 * 1024
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # what we are willing to read from any source
 # What decoding one image may take (an 8000x8000 RGB image, the service's own
-# maximum, needs about 512 MB with the working copy), and what describe-image's
-# workers may take together. Estimates, by decode_cost().
-IMAGE_MEMORY = 512 * 1024 * 1024
-TOTAL_MEMORY = 768 * 1024 * 1024
+# maximum, needs about 320 MB; 400 MB is about 84 Mpx of RGB), and what
+# describe-image's workers may take together (one such image and small ones
+# beside it). Estimates, by decode_cost(); measured within 10 % for RGB PNGs.
+IMAGE_MEMORY = 400 * 1024 * 1024
+TOTAL_MEMORY = 512 * 1024 * 1024
 # When the JPEG decoder can scale by 1/2, 1/4 or 1/8 to within this fraction
 # below the soft long-edge target, take that size as is: decoding is 3-7x faster
 # and the service would have shrunk the image about that far anyway.
@@ -284,18 +285,26 @@ def decode_cost(mode: str, size: tuple[int, int], *, coefficients: int = 0) -> i
     JPEG keeps every DCT coefficient of the full-size image).
     """
     pixels = size[0] * size[1]
-    per_pixel = _STORAGE.get(mode, 4) + 4
+    per_pixel = _STORAGE.get(mode, 4)
+    # Converting the mode copies the image (4 bytes a pixel); otherwise the first
+    # reduce is about a quarter of it. 16-bit grey goes through two 32-bit copies.
+    per_pixel += 1 if mode in ("RGB", "RGBA", "L", "LA") else 4
     if mode.startswith("I") or mode == "F":
-        per_pixel += 4  # 16-bit grey goes through a 32-bit copy
+        per_pixel += 4
     return pixels * per_pixel + coefficients
 
 
 def _jpeg_coefficients(im: Image.Image) -> int:
-    """What libjpeg holds for a progressive JPEG: 2 bytes a coefficient, full size."""
+    """What libjpeg holds for a progressive JPEG: 2 bytes a coefficient, at full size
+    whatever the draft scale (chroma planes are smaller by their subsampling)."""
     if not (im.info.get("progressive") or im.info.get("progression")):
         return 0
     w, h = im.size
-    return w * h * 2 * max(1, len(im.getbands()))
+    layers = getattr(im, "layer", None) or [("", 1, 1, 0)] * max(1, len(im.getbands()))
+    h_max = max(layer[1] for layer in layers) or 1
+    v_max = max(layer[2] for layer in layers) or 1
+    share = sum(layer[1] * layer[2] for layer in layers) / (h_max * v_max)
+    return int(w * h * 2 * share)
 
 
 def fit_image(
@@ -333,11 +342,9 @@ def fit_image(
         raise ValueError(f"not a readable {fmt} image (corrupt data?)") from None
     try:
         w, h = im.size
-        orientation = _orientation(im)
         limit = min(max_side, max_edge) if max_edge > 0 else max_side
         scale = min(1.0, limit / max(w, h))
         convert = media_type in CONVERTED
-        as_is = scale == 1.0 and orientation == 1 and b64_size(len(data)) <= max_base64
         coefficients = _jpeg_coefficients(im) if media_type == "image/jpeg" else 0
         target = (max(1, round(w * scale)), max(1, round(h * scale)))
         if media_type == "image/jpeg" and scale < 1.0:
@@ -352,8 +359,12 @@ def fit_image(
         if media_type == "image/png":
             _check_png_rows(data)
         with memory.reserve(cost) if memory is not None else nullcontext():
+            # Decoding first: truncated or corrupt pixel data fails here, not at the
+            # service, and a PNG's EXIF may follow its pixels (getexif() would load them).
+            _decode(im)
+            orientation = _orientation(im)
+            as_is = scale == 1.0 and orientation == 1 and b64_size(len(data)) <= max_base64
             if as_is and not convert:
-                _decode(im)  # truncated or corrupt pixel data fails here, not at the service
                 return Fitted(data, media_type, (w, h))
             return _refit(im, data, media_type, (w, h), target, orientation, max_base64)
     finally:
@@ -369,11 +380,10 @@ def _refit(
     orientation: int,
     max_base64: int,
 ) -> Fitted:
-    """Decode, resize, orient and re-encode: the image does not fit as it is."""
+    """Resize, orient and re-encode a decoded image that does not fit as it is."""
     from PIL import Image
 
     w, h = size
-    _decode(im)
     work = _normal_mode(im)
     if max(work.size) > max(target):
         work = work.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
@@ -387,7 +397,8 @@ def _refit(
     if media_type in CONVERTED:
         # A TIFF that holds a JPEG is a photo: it goes as one. The rest try PNG first.
         out_as = "image/jpeg" if im.info.get("compression") in _JPEG_TIFF else "image/png"
-    out, out_type, out_size = _encode_to_fit(work, out_as, max_base64, changes)
+    photo_to_jpeg = media_type in CONVERTED
+    out, out_type, out_size = _encode_to_fit(work, out_as, max_base64, changes, photo_to_jpeg)
     if out_type != media_type:
         changes.append(f"converted {_PIL_FORMAT[media_type]} to {_PIL_FORMAT[out_type]}")
     changes.append(f"{_human(len(data))} → {_human(len(out))}")
@@ -508,12 +519,17 @@ def _normal_mode(im: Image.Image) -> Image.Image:
 
 
 def _encode_to_fit(
-    im: Image.Image, media_type: str, max_base64: int, changes: list[str]
+    im: Image.Image,
+    media_type: str,
+    max_base64: int,
+    changes: list[str],
+    photo_to_jpeg: bool = False,
 ) -> tuple[bytes, str, tuple[int, int]]:
     """Encode in the source's format if it fits, else as JPEG, else smaller.
 
-    A PNG that compresses as badly as a photo (over a byte a pixel) and has no
-    transparency goes as JPEG: a twentieth of the size, the same answer.
+    With `photo_to_jpeg` (a converted BMP or TIFF), a PNG that compresses as
+    badly as a photo (over a byte a pixel) and has no transparency goes as JPEG:
+    a fraction of the size, the same answer.
     """
     from PIL import Image
 
@@ -524,7 +540,7 @@ def _encode_to_fit(
             out = _save(im, "PNG")
             photo = len(out) > im.size[0] * im.size[1] and im.mode in ("RGB", "L")
             fits = b64_size(len(out)) <= max_base64
-            if fits and not (photo and media_type in CONVERTED):
+            if fits and not (photo and photo_to_jpeg):
                 return out, "image/png", im.size
             fmt = "JPEG"  # a photo saved as PNG: JPEG is the way to fit it
         for quality in QUALITIES:

@@ -165,17 +165,6 @@ def sent_images(api: Any) -> list[bytes]:
 # -- --download: redirects ----------------------------------------------------------
 
 
-def test_redirects_are_followed_hop_by_hop_within_the_users_class(run, api, web):
-    base, routes = web
-    png = png_bytes()
-    routes["/a"] = redirect("/b", 301)
-    routes["/b"] = redirect(f"{base}/c", 307)
-    routes["/c"] = image(png)
-    r = run("ask", "--download", "-i", f"{base}/a", "hi")
-    assert r.code == 0, r.err
-    assert sent_images(api) == [png]
-
-
 def test_a_redirect_loop_is_cut_off(run, api, web):
     base, routes = web
     routes["/loop"] = redirect("/loop")
@@ -187,10 +176,17 @@ def test_a_redirect_loop_is_cut_off(run, api, web):
     assert api.messages_requests == []
 
 
-def test_a_redirect_to_a_more_private_class_is_refused(run, api, web):
+def test_redirects_are_followed_hop_by_hop_but_not_to_a_more_private_class(run, api, web):
+    base, routes = web
+    png = png_bytes()
+    routes["/a"] = redirect("/b", 301)
+    routes["/b"] = redirect(f"{base}/c", 307)
+    routes["/c"] = image(png)
+    r = run("ask", "--download", "-i", f"{base}/a", "hi")
+    assert r.code == 0, r.err
+    assert sent_images(api) == [png]
     # From loopback, the only class more private is the unspecified address, which
     # reaches every service on this machine (the "0.0.0.0 day" trick).
-    base, routes = web
     port = base.rsplit(":", 1)[1]
     hits: list[str] = []
     routes["/secret"] = lambda h: (hits.append(h.path), send(h, 200, "image/png", png_bytes()))
@@ -201,7 +197,7 @@ def test_a_redirect_to_a_more_private_class_is_refused(run, api, web):
         f"claude-cli: error: image {base}/jump: refused a redirect to 0.0.0.0, "
         "the unspecified address (this machine), from a loopback address\n"
     )
-    assert hits == [] and api.messages_requests == []
+    assert hits == [] and len(api.messages_requests) == 1
 
 
 class PublicHost:

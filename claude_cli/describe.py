@@ -362,6 +362,7 @@ class _Printer:
             out.write("\n")
         title = f"── {sanitize(label(outcome.source))} ──"
         out.write((f"\x1b[1m{title}\x1b[0m" if use_color(out) else title) + "\n")
+        out.flush()
         self._notes(outcome)
         renderer = make_renderer(AskOptions(plain=self.opts.plain), self.streams)
         renderer.text(outcome.text)

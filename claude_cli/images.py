@@ -335,9 +335,15 @@ def fit_image(
     fmt = _PIL_FORMAT[media_type]
     try:
         im = Image.open(io.BytesIO(data), formats=[fmt])
-    except Image.DecompressionBombError:
+    except Image.DecompressionBombError as e:
+        import re
+
         limit_mpx = 2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
-        raise ValueError(f"more than {limit_mpx} Mpx, too many pixels to decode safely") from None
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(found.group(1)) // 1_000_000} Mpx" if found else "too many pixels"
+        raise ValueError(
+            f"{size}, more than the {limit_mpx} Mpx that can be decoded safely"
+        ) from None
     except Exception:
         raise ValueError(f"not a readable {fmt} image (corrupt data?)") from None
     try:

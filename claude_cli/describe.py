@@ -5,7 +5,9 @@ keep a run of hundreds of large photos small and quick:
 
 - at most `concurrency` requests are in flight (the API's rate limits);
 - at most DECODE_SLOTS images are being decoded at once (CPU-bound anyway,
-  and a decoded photo is the big thing in memory);
+  and a decoded photo is the big thing in memory), and together they may take
+  at most images.TOTAL_MEMORY (a MemoryBudget weighted by each image's
+  estimated decoding cost, so two huge PNGs do not decode side by side);
 - up to MAX_PREFETCH extra workers fit the next images while the others wait
   on the network, so a request leaves as soon as a slot frees up: decoding
   overlaps the waiting instead of adding to it.
@@ -29,7 +31,7 @@ from typing import Any, TextIO
 from .ask import AskOptions, make_client, make_renderer, prepare
 from .config import Settings, resolve_credentials
 from .errors import CliError, Interrupted, UsageError
-from .images import block_from_bytes, check_stdin_once, download_client, is_url, label, read_source
+from .images import MemoryBudget, block_from_bytes, check_stdin_once, label, read_source
 from .payload import message_text
 from .term import Streams, dim, sanitize, use_color
 
@@ -210,23 +212,24 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
     progress = Progress(streams.stderr if streams.stderr_tty else None, len(sources))
     tell = streams.stderr_tty  # say what fitting changed (in input order, with the result)
     client = make_client(settings, streams, credentials, note=progress.note)
-    wants_http = settings.download_images and any(is_url(s) for s in sources)
-    http = download_client() if wants_http else None
     results: queue.Queue[Outcome] = queue.Queue()
     work: queue.Queue[tuple[int, str]] = queue.Queue()
     for item in enumerate(sources):
         work.put(item)
     send_slots = threading.Semaphore(opts.concurrency)
     decode_slots = threading.Semaphore(min(DECODE_SLOTS, opts.concurrency))
+    memory = MemoryBudget()  # what the images being decoded at once may take together
 
     def describe(index: int, source: str) -> Outcome:
-        raw = read_source(source, download=settings.download_images, stdin=streams.stdin, http=http)
+        raw = read_source(source, download=settings.download_images, stdin=streams.stdin)
         notes: list[str] = []
         if isinstance(raw, dict):
             block = raw
         else:
             with decode_slots:
-                block = block_from_bytes(source, raw, settings, note=notes.append if tell else None)
+                block = block_from_bytes(
+                    source, raw, settings, note=notes.append if tell else None, memory=memory
+                )
             del raw
         prepared = prepare(settings, ask_opts, prompt, images=[block])
         del block
@@ -270,8 +273,6 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
             waiting[outcome.index] = outcome
             while next_index in waiting:
                 done = waiting.pop(next_index)
-                for note in done.notes:
-                    progress.note(note)
                 printer.show(done)
                 if record and done.message is not None and done.turn is not None:
                     record(done.turn, done.message)
@@ -283,8 +284,6 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
         # Workers are daemons: on Ctrl-C they die with the process.
         if all(not t.is_alive() for t in threads):
             client.close()
-            if http is not None:
-                http.close()
     printer.summary()
 
 
@@ -330,6 +329,8 @@ class _Printer:
         self.tokens_in += int(usage.get("input_tokens") or 0)
         self.tokens_out += int(usage.get("output_tokens") or 0)
         if self.opts.json_out:
+            with self.progress.paused():
+                self._notes(outcome)
             self._json(
                 {
                     "source": outcome.source,
@@ -348,6 +349,7 @@ class _Printer:
                     # `head`'s convention for several files in one stream.
                     sep = "\n" if self.shown else ""
                     out.write(f"{sep}==> {outcome.source} <==\n")
+                self._notes(outcome)
                 out.write(outcome.text)
                 if not outcome.text.endswith("\n"):
                     out.write("\n")
@@ -361,9 +363,22 @@ class _Printer:
         title = f"── {sanitize(label(outcome.source))} ──"
         out.write((f"\x1b[1m{title}\x1b[0m" if use_color(out) else title) + "\n")
         out.flush()
+        self._notes(outcome)
         renderer = make_renderer(AskOptions(plain=self.opts.plain), self.streams)
         renderer.text(outcome.text)
         renderer.finish()
+
+    def _notes(self, outcome: Outcome) -> None:
+        """What fitting changed, told with its own result: after the separator and the
+        heading, never above them where it would read as part of the previous result.
+        The caller holds the progress bar paused."""
+        if not outcome.notes:
+            return
+        self.streams.stdout.flush()  # stdout and stderr may be one terminal: keep order
+        err = self.streams.stderr
+        for note in outcome.notes:
+            err.write(dim(sanitize(note), err) + "\n")
+        err.flush()
 
     def _json(self, obj: dict[str, Any]) -> None:
         with self.progress.paused():

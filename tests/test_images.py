@@ -113,10 +113,10 @@ def test_a_url_is_passed_on_untouched(run, api):
         (
             "notes.png",
             b"just some text, not a picture\n",
-            "not a JPEG, PNG, GIF or WebP image (looks like text)",
+            "not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)",
         ),
         ("broken.jpg", b"\xff\xd8\xff\xe0" + os.urandom(64), "not a readable JPEG image"),
-        ("cut.png", None, "cannot decode the PNG image"),
+        ("cut.png", None, "the PNG image is truncated"),
         ("doc.jpg", b"%PDF-1.7\n...", "looks like a PDF"),
         ("empty.png", b"", "the file is empty"),
     ],
@@ -330,14 +330,12 @@ def test_mixed_batch_keeps_order_and_fails_at_the_end(run, api, tmp_path):
     lines = [json.loads(x) for x in r.out.splitlines()]
     assert [x["source"] for x in lines] == [good1, bad, good2]
     assert lines[0]["text"] == "You said: Name it [saw image/png 11x10]"
-    assert lines[1] == {
-        "source": bad,
-        "error": f"image {bad}: not a JPEG, PNG, GIF or WebP image (looks like text)",
-    }
+    why = f"image {bad}: not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)"
+    assert lines[1] == {"source": bad, "error": why}
     assert lines[2]["text"] == "You said: Name it [saw image/png 22x10]"
     assert len(api.messages_requests) == 2
     assert r.err.splitlines() == [
-        f"claude-cli: error: image {bad}: not a JPEG, PNG, GIF or WebP image (looks like text)",
+        f"claude-cli: error: {why}",
         f"claude-cli: error: 1 of 3 images failed: {bad}",
     ]
 
@@ -460,7 +458,7 @@ def test_download_fetches_and_checks(run, api, files):
     assert lines[0]["text"] == "You said: x [saw image/png 30x20]"
     assert "[saw image/jpeg 1568x1045]" in lines[1]["text"]
     assert lines[2]["error"] == f"image {base}/page: the server sent text/html, not an image"
-    assert "not a JPEG, PNG, GIF or WebP image" in lines[3]["error"]
+    assert "not a JPEG, PNG, GIF, WebP, BMP or TIFF image" in lines[3]["error"]
     assert lines[4]["error"] == f"image {base}/gone.png: download failed: HTTP 404 Not Found"
     sent = [images_sent(req.body)[0]["source"] for req in api.messages_requests]
     assert all(s["type"] == "base64" for s in sent)
@@ -520,3 +518,96 @@ def test_describe_image_records_into_a_session(run, api, tmp_path, home):
     assert run("ask", "--session", "album", "and the colours?").code == 0
     first = api.last_body["messages"][0]["content"][0]
     assert first["source"]["type"] == "base64" and not first["source"]["data"].startswith("blob:")
+
+
+def test_notes_are_told_with_their_own_result_after_the_separator(cli_env, api, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    import sys
+
+    small = write(tmp_path / "small.png", make_image("PNG"))
+    big = write(tmp_path / "big.jpg", photo_jpeg((2000, 1000)))
+    scan = write(tmp_path / "scan.bmp", make_image("BMP", (50, 40)))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "claude_cli", "describe-image", small, big, scan, "-p", "hi", "--plain"],
+        env={**cli_env, "TERM": "xterm", "NO_COLOR": "1"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    from terminal import emulate
+
+    lines = emulate(child.before, 40, 120).text.splitlines()
+    at = lines.index(f"── {big} ──")
+    # A blank line ends the previous result; then this one's heading, its note, its text.
+    assert lines[at - 2 : at + 1] == ["You said: hi [saw image/png 40x30]", "", f"── {big} ──"]
+    assert lines[at + 1].startswith(f"{big}: resized 2000x1000 → 1568x784, ")
+    assert lines[at + 2] == "You said: hi [saw image/jpeg 1568x784]"
+    at = lines.index(f"── {scan} ──")
+    assert lines[at - 1] == "" and lines[at + 1].startswith(f"{scan}: converted BMP to PNG, ")
+
+
+# -- formats converted here ------------------------------------------------------
+
+
+def test_bmp_and_tiff_are_converted(run, api, tmp_path):
+    flat = Image.new("RGB", (40, 30), (200, 30, 30))
+    bmp = write(tmp_path / "flat.bmp", make_image("BMP", (40, 30)))
+    clear = write(tmp_path / "clear.tif", make_image("TIFF", (40, 30), (9, 8, 7, 100), "RGBA"))
+    photo = Image.effect_noise((300, 200), 60).convert("RGB")
+    buf = io.BytesIO()
+    photo.save(buf, "TIFF")
+    noisy = write(tmp_path / "photo.tiff", buf.getvalue())
+    r = run("ask", "-i", bmp, "-i", clear, "-i", noisy, "hi")
+    assert r.code == 0, r.err
+    a, b, c = (decoded(x) for x in images_sent(api.last_body))
+    assert (a.format, a.size) == ("PNG", (40, 30))  # lossless: the same pixels
+    assert a.convert("RGB").tobytes() == flat.tobytes()
+    assert (b.format, b.mode, b.getpixel((0, 0))) == ("PNG", "RGBA", (9, 8, 7, 100))
+    assert (c.format, c.size) == ("JPEG", (300, 200))  # a photo goes as one
+    assert "You said: hi [saw image/png 40x30] [saw image/png 40x30] [saw image/jpeg 300x200]" in (
+        r.out
+    )
+
+
+# -- per-request limits ------------------------------------------------------------
+
+
+def test_more_than_100_images_are_refused_before_any_is_read(run, api, tmp_path):
+    missing = str(tmp_path / "never-read.png")
+    r = run("ask", *[a for _ in range(101) for a in ("-i", missing)], "hi")
+    assert (r.code, r.err) == (
+        2,
+        "claude-cli: error: 101 images in one request: the API takes at most 100 on most models\n",
+    )
+    assert api.messages_requests == []
+    tiny = write(tmp_path / "tiny.png", make_image("PNG", (8, 8)))
+    r = run("ask", *[a for _ in range(100) for a in ("-i", tiny)], "hi")
+    assert r.code == 0, r.err
+    assert len(images_sent(api.last_body)) == 100
+
+
+def test_image_count_follows_the_models_context():
+    from claude_cli.errors import UsageError
+    from claude_cli.images import check_image_count
+
+    check_image_count(100, None)
+    check_image_count(600, 1_000_000)
+    with pytest.raises(UsageError, match="at most 100 on this model"):
+        check_image_count(101, 200_000)
+    with pytest.raises(UsageError, match="at most 600 on 1M-context models"):
+        check_image_count(601, 1_000_000)
+
+
+def test_many_big_images_share_the_32_mb_of_one_request(run, api, tmp_path):
+    data = noisy_png((1150, 1000))
+    assert 4 * MB5 // 5 < len(base64.b64encode(data)) <= MB5  # each alone would go as it is
+    path = write(tmp_path / "noise.png", data)
+    r = run("ask", *[a for _ in range(8) for a in ("-i", path)], "hi")
+    assert r.code == 0, r.err
+    sizes = [len(b["source"]["data"]) for b in images_sent(api.last_body)]
+    assert len(sizes) == 8
+    assert sum(sizes) <= 30 * 1024 * 1024  # leaves room in the 32 MB for the rest

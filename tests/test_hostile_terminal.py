@@ -76,9 +76,10 @@ def test_a_file_name_in_an_error_is_made_visible(run, api, tmp_path: Path) -> No
 
 
 def test_an_argument_in_a_usage_error_is_made_visible(run, api) -> None:
-    r = run("ask", "--timeout", "soon" + OSC52 + C1 + BIDI)
+    # click escapes C0 in most messages, but not bidi, and not in all of them.
+    r = run("sessions", "rename", "a", "b", "c" + OSC0 + BIDI)
     assert r.code == 2
-    assert "--timeout" in r.err
+    assert "unexpected extra argument" in r.err
     assert_safe(r.err)
 
 

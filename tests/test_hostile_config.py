@@ -27,7 +27,7 @@ def one_line_error(err: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308"])
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308"])
 def test_timeout_flag_that_is_not_a_sane_number_is_a_usage_error(run, api, value: str) -> None:
     r = run("ask", "--timeout", value, "hi")
     assert r.code == USAGE, r.err
@@ -58,14 +58,9 @@ def test_config_set_refuses_an_infinite_timeout(run, api, cfg: Path) -> None:
     assert r.code == CONFIG, r.err
     assert "'timeout'" in one_line_error(r.err)
     assert not cfg.exists()
+    assert run("config", "set", "timeout", "86400").code == 0  # a day is the most
     api.reply("still fine")
-    assert run("ask", "hi").code == 0
-
-
-def test_a_day_is_still_a_valid_timeout(run, api) -> None:
-    api.reply("ok")
-    r = run("ask", "--timeout", "86400", "hi", env={"CLAUDE_CLI_TIMEOUT": "86400"})
-    assert r.code == 0, r.err
+    assert run("ask", "--timeout", "86400", "hi").code == 0
 
 
 @pytest.mark.parametrize(

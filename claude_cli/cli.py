@@ -528,10 +528,13 @@ def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
     from .term import ReaderMayLeave
 
-    sys.stdout = ReaderMayLeave(sys.stdout)  # type: ignore[assignment]
+    stdout = ReaderMayLeave(sys.stdout)
+    sys.stdout = stdout  # type: ignore[assignment]
     try:
         code = app(prog_name="claude-cli", standalone_mode=False)
-        sys.stdout.flush()  # a full disk must fail here, in our hands, not at exit
+        stdout.flush()  # a full disk must fail here, in our hands, not at exit
+        if stdout.failed:  # raised once, and swallowed (click probes its streams)
+            raise stdout.failed
     except typer.TyperException as e:  # click's usage errors: usage line, hint, message
         show = getattr(e, "show", None)
         if show is None:
@@ -569,6 +572,9 @@ def _fail(message: str, code: int) -> None:
     except (AttributeError, OSError):  # stderr closed too: the exit code still tells
         pass
     finally:
+        give_up = getattr(sys.stdout, "give_up", None)
+        if give_up:
+            give_up()
         sys.exit(code)
 
 

@@ -114,50 +114,59 @@ class ReaderMayLeave:
     Python raises BrokenPipeError on the next write, and Typer turns that into
     exit status 1. The reader leaving is not our failure: stop quietly, exit 0.
     stdout closed (`>&-`, Python then has None) or full (`> /dev/full`) is a
-    failure: OutputError, one line on stderr, exit 74, never a traceback.
+    failure: OutputError, one line on stderr, exit 74, never a traceback. The
+    failure sticks (every later write raises it again), so code that swallows one
+    exception cannot make the output silently vanish; `failed` tells run().
     """
 
     def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
+        self.failed: Exception | None = None
 
     def write(self, text: str) -> int:
-        if self._stream is None:
-            raise _closed()
+        self._check()
         try:
-            return self._stream.write(text)
+            return self._stream.write(text)  # type: ignore[union-attr]
         except BrokenPipeError:
             _reader_left(self._stream)
         except OSError as e:
-            raise _cannot_write(self._stream, e) from None
+            raise self._fail(e) from None
 
     def flush(self) -> None:
-        if self._stream is None:
-            return
+        if self._stream is None or self.failed is not None:
+            return  # told once already; the interpreter's last flush must stay quiet
         try:
             self._stream.flush()
         except BrokenPipeError:
             _reader_left(self._stream)
         except OSError as e:
-            raise _cannot_write(self._stream, e) from None
+            raise self._fail(e) from None
+
+    def give_up(self) -> None:
+        """After a failure: fd 1 → /dev/null, so the interpreter's last flush is quiet."""
+        if self.failed is not None and self._stream is not None:
+            _point_at_devnull(self._stream)
+
+    def _check(self) -> None:
+        if self.failed is not None:
+            raise self.failed
+        if self._stream is None:
+            from .errors import OutputError
+
+            self.failed = OutputError("stdout is closed (>&-?): nothing could be printed")
+            raise self.failed
+
+    def _fail(self, error: OSError) -> Exception:
+        from .errors import OutputError
+
+        reason = error.strerror or type(error).__name__
+        self.failed = OutputError(f"cannot write to stdout ({reason}): the output is incomplete")
+        return self.failed
 
     def __getattr__(self, name: str):
         if self._stream is None:
             raise AttributeError(name)
         return getattr(self._stream, name)
-
-
-def _closed():
-    from .errors import OutputError
-
-    return OutputError("stdout is closed (>&-?): nothing could be printed")
-
-
-def _cannot_write(stream: TextIO, error: OSError):
-    from .errors import OutputError
-
-    _point_at_devnull(stream)  # what is still buffered must not fail again at exit
-    reason = error.strerror or type(error).__name__
-    return OutputError(f"cannot write to stdout ({reason}): the output is incomplete")
 
 
 def _point_at_devnull(stream: TextIO) -> None:

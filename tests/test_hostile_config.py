@@ -145,17 +145,19 @@ def run_shell(cli_env: dict[str, str], redirect: str, *args: str) -> subprocess.
     )
 
 
-def test_stdout_closed_is_a_clear_error(cli_env: dict[str, str], api) -> None:
+@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show")])
+def test_stdout_closed_is_a_clear_error(cli_env: dict[str, str], api, args) -> None:
     api.reply("a paid reply")
-    done = run_shell(cli_env, ">&-", "ask", "hi")
+    done = run_shell(cli_env, ">&-", *args)
     assert done.returncode == OUTPUT, done.stderr
     assert "stdout is closed" in one_line_error(done.stderr)
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
-def test_stdout_full_is_a_clear_error(cli_env: dict[str, str], api) -> None:
+@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show")])
+def test_stdout_full_is_a_clear_error(cli_env: dict[str, str], api, args) -> None:
     api.reply("a paid reply")
-    done = run_shell(cli_env, "> /dev/full", "ask", "hi")
+    done = run_shell(cli_env, "> /dev/full", *args)
     assert done.returncode == OUTPUT, done.stderr
     line = one_line_error(done.stderr)
     assert "cannot write to stdout" in line and "No space left" in line

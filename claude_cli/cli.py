@@ -84,9 +84,7 @@ def _timeout(value: float | None) -> float | None:
 
 TimeoutOpt = Annotated[
     float | None,
-    typer.Option(
-        "--timeout", callback=_timeout, help="Read timeout in seconds, up to 86400 (default 600)."
-    ),
+    typer.Option("--timeout", callback=_timeout, help="Read timeout in seconds (default 600)."),
 ]
 SessionOpt = Annotated[
     str | None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import unquote
 
 # What a request may authenticate with, read when redacting (set or not).
 CREDENTIAL_ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
@@ -67,5 +66,7 @@ def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     match = _USERINFO.match(url)
     if not match:
         return url, None
+    from urllib.parse import unquote
+
     user, _, password = match.group(2).partition(":")
     return match.group(1) + url[match.end() :], (unquote(user), unquote(password))

@@ -199,3 +199,39 @@ def test_a_base_url_password_is_not_printed_when_unreachable(run, api) -> None:
     assert r.code == 4
     assert "s3cret-url-pass" not in r.err
     assert "127.0.0.1:9" in r.err
+
+
+# -- on a real terminal (pexpect + pyte): what a person would see ------------------
+
+
+def test_on_a_terminal_a_server_error_cannot_set_the_title(api, cli_env) -> None:
+    from terminal import read_all, spawn
+
+    api.fail(400, error_type="invalid_request_error", message="no " + HOSTILE)
+    screen = read_all(spawn(["ask", "hi"], cli_env))
+    assert screen.title == ""
+    assert "\x1b]52" not in screen.raw and "\x1b]0;pwned" not in screen.raw
+    assert "\u202e" not in screen.raw and "\x9b" not in screen.raw
+    assert "^[]0;pwned^G" in screen.text
+
+
+def test_on_a_terminal_a_hostile_stop_reason_is_made_visible(api, cli_env) -> None:
+    from terminal import read_all, spawn
+
+    api.reply("fine", stop_reason="odd" + OSC0 + BIDI)
+    screen = read_all(spawn(["ask", "hi"], cli_env))
+    assert screen.title == ""
+    assert "\u202e" not in screen.raw
+    assert "stop: odd^[]0;pwned^G<U+202E>gnp.exe" in screen.text
+
+
+@pytest.mark.parametrize("args", [("ask", "hi"), ("ask", "--plain", "hi")])
+def test_on_a_terminal_bidi_overrides_in_model_text_are_made_visible(
+    api, cli_env, args: tuple[str, ...]
+) -> None:
+    from terminal import read_all, spawn
+
+    api.reply("the file is \u202egnp.exe and \u2066isolated\u2069")
+    screen = read_all(spawn(list(args), cli_env))
+    assert "\u202e" not in screen.raw and "\u2066" not in screen.raw
+    assert "<U+202E>gnp.exe" in screen.text and "<U+2066>isolated<U+2069>" in screen.text

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from .term import clean
-
 
 class ExitCode(IntEnum):
     OK = 0
@@ -44,6 +42,8 @@ class CliError(Exception):
     exit_code: int = ExitCode.API_ERROR
 
     def __init__(self, message: str, detail: str | None = None) -> None:
+        from .term import clean  # here, not at import: `--help` never makes an error
+
         message = clean(message)
         super().__init__(message)
         self.message = message
@@ -126,4 +126,6 @@ class Interrupted(CliError):
 
 
 def _one_line(text: str) -> str:
+    from .term import clean
+
     return " ".join(clean(str(text)).split())

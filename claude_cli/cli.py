@@ -78,9 +78,18 @@ RetriesOpt = Annotated[
     int | None,
     typer.Option("--max-retries", min=0, help="Retries on 429/5xx/network errors (default 2)."),
 ]
+
+
+def _timeout(value: float | None) -> float | None:
+    # click's range lets nan through (every comparison with it is false).
+    if value is not None and not 0.001 <= value <= 86400:
+        raise typer.BadParameter(f"{value} is not a number of seconds from 0.001 to 86400")
+    return value
+
+
 TimeoutOpt = Annotated[
     float | None,
-    typer.Option("--timeout", min=0.001, help="Read timeout in seconds (default 600)."),
+    typer.Option("--timeout", callback=_timeout, help="Read timeout in seconds (default 600)."),
 ]
 SessionOpt = Annotated[
     str | None,
@@ -574,14 +583,18 @@ def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
     from .term import ReaderMayLeave
 
-    sys.stdout = ReaderMayLeave(sys.stdout)  # type: ignore[assignment]
+    stdout = ReaderMayLeave(sys.stdout)
+    sys.stdout = stdout  # type: ignore[assignment]
     try:
         code = app(prog_name="claude-cli", standalone_mode=False)
+        stdout.flush()  # a full disk must fail here, in our hands, not at exit
+        if stdout.failed:  # raised once, and swallowed (click probes its streams)
+            raise stdout.failed
     except typer.TyperException as e:  # click's usage errors: usage line, hint, message
         show = getattr(e, "show", None)
         if show is None:
             _fail(f"claude-cli: error: {e}", ExitCode.USAGE)
-        show()
+        show(file=_CleanTalk(sys.stderr))  # it quotes argv: file names from a glob, say
         sys.exit(e.exit_code)
     except typer.Abort:
         _fail("claude-cli: aborted", ExitCode.INTERRUPTED)
@@ -605,8 +618,31 @@ def run() -> None:
 
 
 def _fail(message: str, code: int) -> None:
+    """The error line: cleaned here (secrets masked, controls visible), whoever made it."""
+    from .term import clean
+
     try:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(clean(message) + "\n")
         sys.stderr.flush()
+    except (AttributeError, OSError):  # stderr closed too: the exit code still tells
+        pass
     finally:
+        give_up = getattr(sys.stdout, "give_up", None)
+        if give_up:
+            give_up()
         sys.exit(code)
+
+
+class _CleanTalk:
+    """A stderr for click's usage errors that cleans each write like _fail does."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .term import clean
+
+        return self._stream.write(clean(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

@@ -7,6 +7,7 @@ Credentials are resolved separately and only when a request is really sent.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass, field, fields
@@ -15,6 +16,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .models import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
+from .redact import redact_url, register, split_userinfo
 
 APP_NAME = "claude-cli"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -22,6 +24,8 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 # use, still served for every model, and the only one under which
 # `--temperature` means anything (2026-10-21 rejects sampling parameters).
 DEFAULT_API_VERSION = "2023-06-01"
+# A day: longer is a typo (or inf, which httpx cannot take), not a timeout.
+MAX_TIMEOUT = 86400.0
 
 
 @dataclass
@@ -39,6 +43,9 @@ class Settings:
     image_max_edge: int = 1568
     download_images: bool = False
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # `https://user:password@host` in base_url: kept here, out of base_url, so the URL
+    # can be shown (dry runs, errors) and the password still sent (resolve_credentials).
+    base_url_auth: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def source(self, key: str) -> str:
         return self.sources.get(key, "default")
@@ -48,7 +55,9 @@ class Settings:
         return self.source(key) != "default"
 
 
-SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "sources")
+SETTING_KEYS: tuple[str, ...] = tuple(
+    f.name for f in fields(Settings) if f.name not in ("sources", "base_url_auth")
+)
 _TYPES: dict[str, type] = {
     "model": str,
     "max_tokens": int,
@@ -109,7 +118,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read config file {path}: {e.strerror}") from None
     toml = _toml()
     try:
-        return toml.loads(raw.decode("utf-8"))
+        return toml.loads(raw.decode("utf-8-sig"))  # a BOM (Windows editors) is fine
     except UnicodeDecodeError:
         raise ConfigError(f"config file {path} is not valid UTF-8") from None
     except toml.TOMLDecodeError as e:
@@ -153,21 +162,48 @@ def coerce(key: str, value: Any, where: str) -> Any:
             if isinstance(value, bool):
                 raise ValueError
             result = float(value)
+            if not math.isfinite(result):
+                raise ConfigError(f"{where}: '{key}' must be a finite number, got {value!r}")
         else:
             if not isinstance(value, str):
                 raise ValueError
             if key in _NON_EMPTY and not value.strip():
                 raise ConfigError(f"{where}: '{key}' cannot be empty")
-            if key == "base_url" and not value.startswith(("http://", "https://")):
-                raise ConfigError(
-                    f"{where}: 'base_url' must start with http:// or https://, got {value!r}"
-                )
+            if key == "base_url":
+                check_base_url(value, where)
             return value
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
     if result < 0 or (key == "max_tokens" and result < 1) or (key == "timeout" and result <= 0):
         raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
+    if key == "timeout" and result > MAX_TIMEOUT:
+        raise ConfigError(
+            f"{where}: 'timeout' is out of range: {value!r} (at most {MAX_TIMEOUT:g} s, a day)"
+        )
     return result
+
+
+def check_base_url(value: str, where: str) -> None:
+    """A URL httpx can use: http(s), a host, a parseable port, nothing invisible.
+
+    Checked with urllib.parse (httpx is too heavy to import for this). Errors show
+    the URL with its password masked.
+    """
+    from urllib.parse import urlsplit
+
+    shown = redact_url(value)
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
+        raise ConfigError(f"{where}: 'base_url' contains a space or control character: {shown!r}")
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: 'base_url' must start with http:// or https://, got {shown!r}")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as e:
+        raise ConfigError(f"{where}: 'base_url' is not a valid URL ({e}): {shown!r}") from None
+    if not host:
+        raise ConfigError(f"{where}: 'base_url' has no host: {shown!r}")
 
 
 def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = None) -> Settings:
@@ -188,8 +224,18 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
         if value is not None:
             setattr(settings, key, coerce(key, value, f"option --{key.replace('_', '-')}"))
             settings.sources[key] = "flag"
-    settings.base_url = settings.base_url.rstrip("/")
+    settings.base_url, settings.base_url_auth = split_userinfo(settings.base_url.rstrip("/"))
+    if settings.base_url_auth:
+        register(settings.base_url_auth[1])
     return settings
+
+
+def shown_base_url(settings: Settings) -> str:
+    """base_url as the user wrote it, the password masked: `https://user:***@host`."""
+    if not settings.base_url_auth:
+        return settings.base_url
+    scheme, _, rest = settings.base_url.partition("://")
+    return redact_url(f"{scheme}://{settings.base_url_auth[0]}:x@{rest}")
 
 
 @dataclass(frozen=True)
@@ -198,13 +244,21 @@ class Credentials:
 
     api_key: str | None = field(default=None, repr=False)
     auth_token: str | None = field(default=None, repr=False)
+    # user and password from base_url, sent as HTTP Basic auth (what httpx did with them).
+    basic: tuple[str, str] | None = field(default=None, repr=False)
 
     def headers(self) -> dict[str, str]:
+        found: dict[str, str] = {}
         if self.api_key:
-            return {"x-api-key": self.api_key}
-        if self.auth_token:
-            return {"authorization": f"Bearer {self.auth_token}"}
-        return {}
+            found["x-api-key"] = self.api_key
+        elif self.auth_token:
+            found["authorization"] = f"Bearer {self.auth_token}"
+        if self.basic:
+            import base64
+
+            pair = f"{self.basic[0]}:{self.basic[1]}".encode()
+            found["authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        return found
 
 
 NO_CREDENTIALS = (
@@ -229,15 +283,42 @@ Run `claude-cli config show` to see which settings and credentials claude-cli fi
 
 
 def resolve_credentials(settings: Settings) -> Credentials:
+    """The credentials a request sends, checked before any request is made."""
+    basic = settings.base_url_auth
     key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
     if key:
-        return Credentials(api_key=key)
+        return Credentials(api_key=check_secret(key, "ANTHROPIC_API_KEY"), basic=basic)
     token = os.environ.get("ANTHROPIC_AUTH_TOKEN", "").strip()
     if token:
-        return Credentials(auth_token=token)
+        return Credentials(auth_token=check_secret(token, "ANTHROPIC_AUTH_TOKEN"), basic=basic)
     if settings.api_key_command:
-        return Credentials(api_key=_run_key_command(settings.api_key_command))
+        key = _run_key_command(settings.api_key_command)
+        register(key)  # from now on, never printed: not even a server echoing it back
+        return Credentials(api_key=check_secret(key, "the key from api_key_command"), basic=basic)
     raise ConfigError(NO_CREDENTIALS.format(path=config_path()), detail=NO_CREDENTIALS_HELP)
+
+
+def check_secret(secret: str, name: str) -> str:
+    """A key or token goes in an HTTP header: printable ASCII without spaces.
+
+    Anything else would fail inside httpx, whose error prints the value; the error
+    here names where it came from, never the value.
+    """
+    for ch in secret:
+        if "!" <= ch <= "~":
+            continue
+        if ch in "\r\n":
+            what = "a line break"
+        elif ch in " \t":
+            what = "a space"
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F:
+            what = "a control character"
+        else:
+            what = "a non-ASCII character"
+        raise ConfigError(
+            f"{name} contains {what}: a key is printable ASCII (was it copied with extra text?)"
+        )
+    return secret
 
 
 def _run_key_command(command: str) -> str:

@@ -20,16 +20,18 @@ from .config import (
     env_names,
     load_settings,
     read_config_file,
+    shown_base_url,
 )
 from .errors import ConfigError
-from .term import Streams
+from .redact import redact, redact_url
+from .term import Streams, json_safe, sanitize
 
 # Things a user might try to `config set` that must never live in a file.
 _SECRET_KEYS = {"api_key", "anthropic_api_key", "auth_token", "anthropic_auth_token", "key"}
 _KEY_LIKE = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")
 
 
-def redact(secret: str) -> str:
+def key_hint(secret: str) -> str:
     """A hint of which key this is, never the key: 'sk-ant-…' or '…'."""
     return "sk-ant-…" if secret.startswith("sk-ant-") else "…"
 
@@ -37,6 +39,21 @@ def redact(secret: str) -> str:
 def _hide_keys(text: str) -> str:
     """api_key_command may carry a key inline (`echo sk-ant-...`): do not show it."""
     return _KEY_LIKE.sub("sk-ant-…", text)
+
+
+def _command_shown(command: str) -> str:
+    """The program api_key_command runs, not its arguments: `echo hunter2` prints its
+    own argument, and no pattern can tell a key that does not look like one."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    if not words:
+        return ""
+    program = _hide_keys(words[0])
+    return program + " …" if len(words) > 1 else program
 
 
 def env_source(key: str) -> str | None:
@@ -55,14 +72,14 @@ def credential_source(api_key_command: str | None) -> dict[str, Any]:
     key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
     token = os.environ.get("ANTHROPIC_AUTH_TOKEN", "").strip()
     if key:
-        found: dict[str, Any] = {"source": "ANTHROPIC_API_KEY", "value": redact(key)}
+        found: dict[str, Any] = {"source": "ANTHROPIC_API_KEY", "value": key_hint(key)}
         if token:
             found["note"] = "ANTHROPIC_AUTH_TOKEN is also set and is not used"
         return found
     if token:
-        return {"source": "ANTHROPIC_AUTH_TOKEN", "value": redact(token)}
+        return {"source": "ANTHROPIC_AUTH_TOKEN", "value": key_hint(token)}
     if api_key_command:
-        return {"source": "api_key_command", "value": _hide_keys(api_key_command)}
+        return {"source": "api_key_command", "value": _command_shown(api_key_command)}
     return {"source": "none", "value": None}
 
 
@@ -73,7 +90,11 @@ def show_data() -> dict[str, Any]:
     for key in SETTING_KEYS:
         value = getattr(settings, key)
         if key == "api_key_command" and isinstance(value, str):
-            value = _hide_keys(value)
+            value = _command_shown(value)
+        elif key == "base_url":
+            value = shown_base_url(settings)
+        elif isinstance(value, str):
+            value = redact(value)
         source = settings.source(key)
         row: dict[str, Any] = {"value": value, "source": source}
         if source == "env":
@@ -95,7 +116,8 @@ def _display(value: Any) -> str:
         return "(not set)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value).replace("\n", "\\n")
+    # A value from the file or the environment may hold anything: show it safely.
+    text = sanitize(redact(str(value)).replace("\n", "\\n").replace("\t", "\\t"))
     return text if len(text) <= 60 else text[:59] + "…"
 
 
@@ -103,11 +125,11 @@ def run_show(streams: Streams, *, json_out: bool) -> None:
     data = show_data()
     out = streams.stdout
     if json_out:
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        out.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
         return
     state = "" if data["config_file_exists"] else " (not found)"
     origin = f" (from {data['config_file_from']})" if data["config_file_from"] else ""
-    out.write(f"config file: {data['config_file']}{state}{origin}\n\n")
+    out.write(f"config file: {sanitize(data['config_file'])}{state}{origin}\n\n")
     width = max(len(k) for k in SETTING_KEYS)
     values = {k: _display(row["value"]) for k, row in data["settings"].items()}
     value_width = max(len(v) for v in values.values())
@@ -146,7 +168,7 @@ def _load_document(path: Path):
     except ConfigError as e:
         raise ConfigError(f"{e.message}; fix it first, nothing was changed") from None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return tomlkit.document()
     except OSError as e:
@@ -177,7 +199,10 @@ def run_set(streams: Streams, key: str, raw: str) -> None:
     document = _load_document(path)
     document[key] = value
     _write(path, document)
-    shown = _hide_keys(value) if isinstance(value, str) else value
+    if key == "base_url":
+        shown: Any = redact_url(value)
+    else:
+        shown = _hide_keys(value) if isinstance(value, str) else value
     streams.note(f"{key} = {_display(shown)}")
     streams.note(f"saved in {path}")
     shadow = env_source(key)

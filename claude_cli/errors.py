@@ -8,7 +8,12 @@
     ├── TransportError        could not reach the API / timed out (exit 4)
     ├── StreamInterrupted     the reply broke off mid-stream (exit 5)
     ├── SessionError          a session file or name is at fault (exit 6)
+    ├── OutputError           stdout is closed or cannot be written (exit 74)
     └── Interrupted           Ctrl-C (exit 130)
+
+Every message is made safe for a terminal when the error is made (term.clean:
+secrets masked, control and bidi characters visible): it may quote a server or a
+file, and it is printed by more than one place.
 
 Nothing here imports httpx, rich or typer: every layer may raise these.
 """
@@ -26,6 +31,7 @@ class ExitCode(IntEnum):
     NETWORK = 4
     STREAM_INTERRUPTED = 5
     SESSION = 6
+    OUTPUT = 74  # sysexits' EX_IOERR
     INTERNAL = 70  # a bug: sysexits' EX_SOFTWARE
     INTERRUPTED = 130
 
@@ -36,9 +42,12 @@ class CliError(Exception):
     exit_code: int = ExitCode.API_ERROR
 
     def __init__(self, message: str, detail: str | None = None) -> None:
+        from .term import clean  # here, not at import: `--help` never makes an error
+
+        message = clean(message)
         super().__init__(message)
         self.message = message
-        self.detail = detail
+        self.detail = clean(detail) if detail is not None else None
 
     def __str__(self) -> str:
         return self.message
@@ -54,6 +63,12 @@ class ConfigError(CliError):
 
 class SessionError(CliError):
     exit_code = ExitCode.SESSION
+
+
+class OutputError(CliError):
+    """stdout is closed or cannot be written (disk full): what was printed is incomplete."""
+
+    exit_code = ExitCode.OUTPUT
 
 
 class TransportError(CliError):
@@ -73,15 +88,16 @@ class ApiError(CliError):
         request_id: str | None = None,
         hint: str | None = None,
     ) -> None:
+        # Server strings, each on one line and safe to print wherever they end up.
         self.status = status
-        self.error_type = error_type
-        self.api_message = api_message
-        self.request_id = request_id
+        self.error_type = _one_line(error_type)
+        self.api_message = api_message = _one_line(api_message)
+        self.request_id = request_id = _one_line(request_id) if request_id else request_id
         self.hint = hint
         parts = ["API error"]
         if status is not None:
             parts.append(str(status))
-        parts.append(f"{error_type}:")
+        parts.append(f"{self.error_type}:")
         line = " ".join(parts) + f" {api_message}"
         if request_id:
             line += f" (request-id {request_id})"
@@ -107,3 +123,9 @@ class Interrupted(CliError):
 
     def __init__(self) -> None:
         super().__init__("interrupted")
+
+
+def _one_line(text: str) -> str:
+    from .term import clean
+
+    return " ".join(clean(str(text)).split())

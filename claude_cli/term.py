@@ -6,26 +6,44 @@ import os
 import re
 from typing import TextIO
 
+from .redact import redact
+
 # C0 controls but tab and newline, DEL, C1 controls: anything that could move the
-# cursor, change colours or set a title if written to a terminal raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# cursor, change colours, set a title or write the clipboard if written raw; and the
+# bidi overrides and isolates, which make text read differently from what it is.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same, for JSON text: json.dumps escapes C0 but leaves C1 and bidi raw.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _caret(match: re.Match[str]) -> str:
+def _visible(match: re.Match[str]) -> str:
     ch = match.group(0)
     code = ord(ch)
     if ch == "\r":
         return ""
     if code < 0x20:
         return "^" + chr(code + 0x40)
-    return "\ufffd"
+    if code <= 0x9F:
+        return "\ufffd"
+    return f"<U+{code:04X}>"
 
 
 def sanitize(text: str) -> str:
-    """Make model text safe to show on a terminal: controls become visible ^X."""
-    if not _CONTROL.search(text):
+    """Make text from a server or a file safe to show on a terminal: controls become
+    visible ^X (C1: U+FFFD), bidi overrides become <U+202E>; tab and newline stay."""
+    if not _UNSAFE.search(text):
         return text
-    return _CONTROL.sub(_caret, text.replace("\r\n", "\n"))
+    return _UNSAFE.sub(_visible, text.replace("\r\n", "\n"))
+
+
+def clean(text: str) -> str:
+    """Talk, ready for a terminal: secrets masked, then made safe. Idempotent."""
+    return sanitize(redact(text))
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps) with C1 and bidi characters \\u-escaped: same data."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def isatty(stream: TextIO) -> bool:
@@ -44,7 +62,9 @@ def dim(text: str, stream: TextIO) -> str:
 
 
 def say(stream: TextIO, text: str, *, dimmed: bool = True) -> None:
-    """One line of talk on `stream` (stderr)."""
+    """Talk on `stream` (stderr): always cleaned (`clean`), then styled, so no caller
+    can forget; `text` may be several lines."""
+    text = clean(text)
     stream.write((dim(text, stream) if dimmed else text) + "\n")
     stream.flush()
 
@@ -93,29 +113,71 @@ class ReaderMayLeave:
 
     Python raises BrokenPipeError on the next write, and Typer turns that into
     exit status 1. The reader leaving is not our failure: stop quietly, exit 0.
+    stdout closed (`>&-`, Python then has None) or full (`> /dev/full`) is a
+    failure: OutputError, one line on stderr, exit 74, never a traceback. The
+    failure sticks (every later write raises it again), so code that swallows one
+    exception cannot make the output silently vanish; `failed` tells run().
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
+        self.failed: Exception | None = None
 
     def write(self, text: str) -> int:
+        self._check()
         try:
-            return self._stream.write(text)
+            return self._stream.write(text)  # type: ignore[union-attr]
         except BrokenPipeError:
             _reader_left(self._stream)
+        except OSError as e:
+            raise self._fail(e) from None
 
     def flush(self) -> None:
+        if self._stream is None or self.failed is not None:
+            return  # told once already; the interpreter's last flush must stay quiet
         try:
             self._stream.flush()
         except BrokenPipeError:
             _reader_left(self._stream)
+        except OSError as e:
+            raise self._fail(e) from None
+
+    def give_up(self) -> None:
+        """After a failure: fd 1 → /dev/null, so the interpreter's last flush is quiet."""
+        if self.failed is not None and self._stream is not None:
+            _point_at_devnull(self._stream)
+
+    def _check(self) -> None:
+        if self.failed is not None:
+            raise self.failed
+        if self._stream is None:
+            from .errors import OutputError
+
+            self.failed = OutputError("stdout is closed (>&-?): nothing could be printed")
+            raise self.failed
+
+    def _fail(self, error: OSError) -> Exception:
+        from .errors import OutputError
+
+        reason = error.strerror or type(error).__name__
+        self.failed = OutputError(f"cannot write to stdout ({reason}): the output is incomplete")
+        return self.failed
 
     def __getattr__(self, name: str):
+        if self._stream is None:
+            raise AttributeError(name)
         return getattr(self._stream, name)
+
+
+def _point_at_devnull(stream: TextIO) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _reader_left(stream: TextIO) -> None:
     # Point fd 1 at /dev/null so the interpreter's final flush cannot fail too.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, stream.fileno())
+    _point_at_devnull(stream)
     raise SystemExit(0)

@@ -1,0 +1,172 @@
+"""Bad values get a clear one-line error and their documented exit code, never exit 70
+or a traceback (issue 9: bad values crash instead of erroring)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+USAGE, CONFIG, OUTPUT = 2, 3, 74
+
+
+@pytest.fixture
+def cfg(home: Path) -> Path:
+    path = home / "config" / "claude-cli" / "config.toml"
+    path.parent.mkdir(parents=True)
+    return path
+
+
+def one_line_error(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("claude-cli: error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308"])
+def test_timeout_flag_that_is_not_a_sane_number_is_a_usage_error(run, api, value: str) -> None:
+    r = run("ask", "--timeout", value, "hi")
+    assert r.code == USAGE, r.err
+    assert "--timeout" in r.err
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308", "86401"])
+def test_timeout_from_the_environment(run, api, value: str) -> None:
+    r = run("ask", "hi", env={"CLAUDE_CLI_TIMEOUT": value})
+    assert r.code == CONFIG, r.err
+    line = one_line_error(r.err)
+    assert "CLAUDE_CLI_TIMEOUT" in line and "'timeout'" in line
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308"])
+def test_timeout_from_the_config_file(run, api, cfg: Path, value: str) -> None:
+    cfg.write_text(f"timeout = {value}\n")  # TOML has nan and inf literals
+    r = run("ask", "hi")
+    assert r.code == CONFIG, r.err
+    line = one_line_error(r.err)
+    assert str(cfg) in line and "'timeout'" in line
+
+
+def test_config_set_refuses_an_infinite_timeout(run, api, cfg: Path) -> None:
+    r = run("config", "set", "timeout", "inf")
+    assert r.code == CONFIG, r.err
+    assert "'timeout'" in one_line_error(r.err)
+    assert not cfg.exists()
+    assert run("config", "set", "timeout", "86400").code == 0  # a day is the most
+    api.reply("still fine")
+    assert run("ask", "--timeout", "86400", "hi").code == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "what"),
+    [
+        ("sk-ant-caf\u00e9-0123456789", "a non-ASCII character"),
+        ("sk-ant-abc\ndef-0123456789", "a line break"),
+        ("sk-ant-abc\x1bdef-0123456789", "a control character"),
+    ],
+)
+def test_a_bad_api_key_is_named_not_printed(run, api, key: str, what: str) -> None:
+    r = run("ask", "hi", env={"ANTHROPIC_API_KEY": key})
+    assert r.code == CONFIG, r.err
+    line = one_line_error(r.err)
+    assert "ANTHROPIC_API_KEY" in line and what in line
+    assert "0123456789" not in r.err
+    assert api.requests == []
+
+
+def test_a_bad_auth_token_is_named(run, api) -> None:
+    env = {"ANTHROPIC_API_KEY": None, "ANTHROPIC_AUTH_TOKEN": "tok\u00e9n-0123456789"}
+    r = run("ask", "hi", env=env)
+    assert r.code == CONFIG, r.err
+    assert "ANTHROPIC_AUTH_TOKEN" in one_line_error(r.err)
+    assert "0123456789" not in r.err
+
+
+def test_a_bad_key_from_api_key_command_is_named(run, api, cfg: Path) -> None:
+    cfg.write_text("api_key_command = \"printf 'k\\\\303\\\\251y-0123456789'\"\n")
+    r = run("ask", "hi", env={"ANTHROPIC_API_KEY": None})
+    assert r.code == CONFIG, r.err
+    line = one_line_error(r.err)
+    assert "api_key_command" in line and "non-ASCII" in line
+    assert "0123456789" not in r.err
+    assert api.requests == []
+
+
+@pytest.mark.parametrize(
+    ("url", "what"),
+    [
+        ("http://[::1", "not a valid URL"),
+        ("http://127.0.0.1:port", "not a valid URL"),
+        ("http://", "no host"),
+        ("http://127.0.0.1:9/\x1b]0;x\x07", "control character"),
+        ("http://127.0.0.1:9/a b", "space"),
+    ],
+)
+def test_a_bad_base_url_is_a_config_error(run, api, url: str, what: str) -> None:
+    r = run("ask", "hi", env={"ANTHROPIC_BASE_URL": url})
+    assert r.code == CONFIG, r.err
+    line = one_line_error(r.err)
+    assert "ANTHROPIC_BASE_URL" in line and what in line
+    assert "\x1b" not in r.err
+
+
+def test_config_set_refuses_a_bad_base_url(run, api, cfg: Path) -> None:
+    r = run("config", "set", "base_url", "https://[::1")
+    assert r.code == CONFIG
+    assert "base_url" in one_line_error(r.err)
+    assert not cfg.exists()
+
+
+def test_a_config_file_with_a_utf8_bom_is_read(run, api, cfg: Path) -> None:
+    cfg.write_bytes(b"\xef\xbb\xbfmodel = 'claude-haiku-4-5'\n")
+    api.reply("ok")
+    r = run("ask", "hi")
+    assert r.code == 0, r.err
+    assert api.last_body["model"] == "claude-haiku-4-5"
+    r = run("config", "set", "max_tokens", "100")  # and can be edited
+    assert r.code == 0, r.err
+    assert "model = 'claude-haiku-4-5'" in cfg.read_text()
+
+
+def run_shell(cli_env: dict[str, str], redirect: str, *args: str) -> subprocess.CompletedProcess:
+    """The CLI with stdout redirected by a shell, as a user would."""
+    return subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirect}', "sh", sys.executable, "-m", "claude_cli", *args],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show")])
+def test_stdout_closed_is_a_clear_error(cli_env: dict[str, str], api, args) -> None:
+    api.reply("a paid reply")
+    done = run_shell(cli_env, ">&-", *args)
+    assert done.returncode == OUTPUT, done.stderr
+    assert "stdout is closed" in one_line_error(done.stderr)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show")])
+def test_stdout_full_is_a_clear_error(cli_env: dict[str, str], api, args) -> None:
+    api.reply("a paid reply")
+    done = run_shell(cli_env, "> /dev/full", *args)
+    assert done.returncode == OUTPUT, done.stderr
+    line = one_line_error(done.stderr)
+    assert "cannot write to stdout" in line and "No space left" in line
+
+
+def test_config_show_never_prints_api_key_command_arguments(run, api, cfg: Path) -> None:
+    # Its output would be this argument, and it does not look like a key.
+    cfg.write_text('api_key_command = "echo hunter2-gateway-pass"\n')
+    for args in (("config", "show"), ("config", "show", "--json")):
+        r = run(*args, env={"ANTHROPIC_API_KEY": None})
+        assert r.code == 0, r.err
+        assert "hunter2" not in r.out

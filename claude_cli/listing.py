@@ -13,7 +13,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import ApiError, CliError
-from .term import Streams, sanitize
+from .term import Streams, json_safe, sanitize
 
 UNKNOWN = "?"
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
@@ -174,7 +174,7 @@ def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
     with make_client(settings, streams) as client:
         models = [m for m in _listed(client) if isinstance(m, dict)]
     if json_out:
-        streams.stdout.write(json.dumps(models, indent=2, ensure_ascii=False) + "\n")
+        streams.stdout.write(json_safe(json.dumps(models, indent=2, ensure_ascii=False)) + "\n")
     elif streams.stdout_tty:
         streams.stdout.write(table([row(m, human=True) for m in models], COLUMNS))
     else:
@@ -188,7 +188,7 @@ def run_model_show(settings: Settings, streams: Streams, model_id: str, *, json_
     with make_client(settings, streams) as client:
         model = find_model(client, model_id, settings.base_url)
     if json_out:
-        streams.stdout.write(json.dumps(model, indent=2, ensure_ascii=False) + "\n")
+        streams.stdout.write(json_safe(json.dumps(model, indent=2, ensure_ascii=False)) + "\n")
     elif streams.stdout_tty:
         streams.stdout.write(table([list(f) for f in details(model, human=True)], None))
     else:

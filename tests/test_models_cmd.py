@@ -245,3 +245,12 @@ def test_show_does_not_trust_an_answer_that_is_not_the_model(api, run) -> None:
     assert r.code == 0, r.err
     assert "name\tClaude Sonnet 5.5" in r.out.splitlines()
     assert [q.path for q in api.requests] == ["/v1/models/claude-sonnet-5-5", "/v1/models"]
+
+
+def test_models_json_escapes_c1_and_bidi_but_keeps_the_data(api, run) -> None:
+    hostile = "Evil \u202egnp.exe \x9b2J \x1b]0;title\x07"
+    api.models[0]["display_name"] = hostile
+    result = run("models", "--json")
+    assert result.code == 0, result.err
+    assert not any(ch in result.out for ch in ("\u202e", "\x9b", "\x1b", "\x07"))
+    assert json.loads(result.out)[0]["display_name"] == hostile

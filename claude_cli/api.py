@@ -259,6 +259,11 @@ class Client:
             self.on_retry(attempt, seconds, reason)
         time.sleep(seconds)
 
+    def get_json(self, path: str) -> Any:
+        """GET a JSON resource, e.g. /v1/models/{id} (capabilities.py)."""
+        with self._send("GET", path, None, None) as response:
+            return json.loads(response.read())
+
 
 class _Opened:
     """Context manager that closes a streamed response."""

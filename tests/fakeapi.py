@@ -73,6 +73,7 @@ class Reply:
     text: str = ""
     thinking: str | None = None
     stop_reason: str = "end_turn"
+    stop_details: dict[str, Any] | None = None  # e.g. {"type": "refusal", "category": ...}
     usage: dict[str, int] | None = None
     chunk_tokens: int = 1  # tokens per text_delta
     pieces: list[str] | None = None  # exact text deltas (each counts as one token)
@@ -704,6 +705,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "delta": {
                     "stop_reason": message["stop_reason"],
                     "stop_sequence": message["stop_sequence"],
+                    **({"stop_details": plan.stop_details} if plan.stop_details else {}),
                 },
                 "usage": {"output_tokens": message["usage"]["output_tokens"]},
             },
@@ -815,4 +817,6 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         "stop_sequence": stop_sequence,
         "usage": usage,
     }
+    if plan.stop_details:
+        message["stop_details"] = plan.stop_details
     return message, pieces

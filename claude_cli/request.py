@@ -183,6 +183,30 @@ def with_instruction(turn: dict[str, Any], text: str | None) -> dict[str, Any]:
     return {**turn, "content": [{"type": "text", "text": said}, *blocks]}
 
 
+def fold_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history for a model without system messages: each one joins the user turn
+    before it, as `with_instruction` would have sent it. For this request only: the
+    stored conversation (the prefix other models' thinking depends on) stays as it is."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        if message.get("role") == "system" and out and out[-1].get("role") == "user":
+            text = message.get("content")
+            if not isinstance(text, str):
+                text = "".join(b.get("text", "") for b in text or [] if isinstance(b, dict))
+            user = out[-1]
+            content = user["content"]
+            blocks = (
+                [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+            )
+            out[-1] = {
+                **user,
+                "content": [*blocks, {"type": "text", "text": INSTRUCTION_PREFIX + text}],
+            }
+            continue
+        out.append(message)
+    return out
+
+
 def shape(
     settings: Settings,
     opts: RequestOptions,
@@ -228,7 +252,14 @@ def shape(
                 f"{model} does not take mid-conversation system messages: the new system "
                 "prompt goes at the start of your message instead"
             )
-    messages = conversation(history or [], turn, None)
+    history = history or []
+    if takes_system_messages(model) is not True and any(m.get("role") == "system" for m in history):
+        history = fold_system_messages(history)
+        notes.append(
+            f"{model} does not take mid-conversation system messages: earlier ones are sent "
+            "inside the user turns they followed"
+        )
+    messages = conversation(history, turn, None)
     if instruction is not None:
         messages.append(instruction)
     if prefill:

@@ -314,3 +314,171 @@ def test_version_2026_10_21_end_to_end(api, run) -> None:
     assert api.messages_requests[-1].headers["anthropic-version"] == "2026-10-21"
     r = run("ask", "-m", "claude-haiku-4-5", "--temperature", "0", "q", env=env)
     assert one_line_error(r) and "2026-10-21" in r.err
+
+
+# -- sessions that survive the prefix check ------------------------------------------------
+
+
+def load(home: Path, name: str) -> dict:
+    return json.loads((home / "data" / "claude-cli" / "sessions" / f"{name}.json").read_text())
+
+
+TEN_TURNS = [
+    "one",
+    "two",
+    "/system Be brief.",
+    "three",
+    "/model claude-opus-5-5",
+    "four",
+    "/system Speak like a pirate.",
+    "five",
+    "/model claude-haiku-4-5",
+    "six",
+    "/model claude-fable-5-2",
+    "seven",
+    "/system -",
+    "eight",
+    "/model claude-sonnet-5-5",
+    "nine",
+    "/model claude-fable-5-2",
+    "ten",
+]
+
+
+def test_ten_turn_chat_with_thinking_changing_system_and_model(api, run, home) -> None:
+    args = ["chat", "-S", "long", "-m", "claude-fable-5-2", "-s", "You are kind.", "--think"]
+    r = run(*args, input="\n".join(TEN_TURNS) + "\n")
+    assert r.code == 0, r.err
+    bodies = [q.body for q in api.messages_requests]
+    assert len(bodies) == 10
+    # The top-level system prompt never changes: it is the thinking blocks' prefix.
+    assert {b["system"] for b in bodies} == {"You are kind."}
+    # Each request sends the stored conversation exactly as it stands (append-only)...
+    doc = load(home, "long")
+    haiku = [b for b in bodies if b["model"] == "claude-haiku-4-5"]
+    for b in bodies:
+        if b["model"] != "claude-haiku-4-5":
+            assert b["messages"] == doc["messages"][: len(b["messages"])]
+    # ...except to Haiku 4.5, which takes no system messages: for that request only, they
+    # travel inside the user turn they followed (Haiku runs no prefix check).
+    (h,) = haiku
+    assert all(m["role"] != "system" for m in h["messages"])
+    assert h["messages"][4]["content"][-1]["text"].endswith("Be brief.")
+    assert "earlier ones are sent inside the user turns they followed" in r.err
+    # Thinking blocks went back exactly as they came, signatures and empty text included.
+    last = bodies[-1]["messages"]
+    thoughts = [
+        b
+        for m in last
+        if m["role"] == "assistant" and isinstance(m["content"], list)
+        for b in m["content"]
+        if b["type"] == "thinking"
+    ]
+    assert len(thoughts) == 9 and all(t["signature"] for t in thoughts)
+    # /system became mid-conversation system messages where the model takes them...
+    systems = [m["content"] for m in last if m["role"] == "system"]
+    assert systems == [
+        "Be brief.",
+        "Speak like a pirate.",
+        "Disregard the earlier system instructions.",
+    ]
+    assert h["thinking"]["type"] == "enabled"
+    assert "switched from claude-opus-5-5 to claude-haiku-4-5" in r.err
+    assert doc["system"] == "You are kind."
+    assert doc["messages"] == [*last, doc["messages"][-1]]
+    assert [m["role"] for m in doc["messages"]].count("system") == 3
+
+
+def test_system_change_on_a_model_without_system_messages_opens_the_next_turn(
+    api, run, home
+) -> None:
+    lines = ["one", "/system Answer in French.", "two"]
+    r = run("chat", "-S", "h", "-m", "claude-haiku-4-5", input="\n".join(lines) + "\n")
+    assert r.code == 0, r.err
+    assert "does not take mid-conversation system messages" in r.err
+    turn = api.last_body["messages"][-1]
+    assert turn["role"] == "user"
+    assert turn["content"][0]["text"].endswith("Answer in French.")
+    assert turn["content"][1] == {"type": "text", "text": "two"}
+    assert "system" not in api.last_body  # the first prompt (none) was not rewritten
+    assert load(home, "h")["messages"][-2] == turn
+
+
+def test_a_later_ask_with_s_adds_a_system_message(api, run, home) -> None:
+    fable = ("-m", "claude-fable-5-2")
+    assert run("ask", "-S", "s", *fable, "-s", "Be kind.", "--think", "one").code == 0
+    r = run("ask", "-S", "s", "-s", "Be terse.", "--think", "two")
+    assert r.code == 0, r.err  # the old rewrite of `system` failed Fable 5.2's prefix check
+    body = api.last_body
+    assert body["system"] == "Be kind."
+    assert body["messages"][-1] == {"role": "system", "content": "Be terse."}
+    assert body["messages"][-2] == {"role": "user", "content": "two"}
+    doc = load(home, "s")
+    assert [m["role"] for m in doc["messages"]] == [
+        "user",
+        "assistant",
+        "user",
+        "system",
+        "assistant",
+    ]
+    # The same prompt again is no change: nothing more is added.
+    assert run("ask", "-S", "s", "-s", "Be terse.", "--think", "three").code == 0
+    assert [m["role"] for m in api.last_body["messages"]].count("system") == 1
+
+
+@pytest.mark.allow_invalid
+def test_the_prefix_check_catches_a_rewritten_history(api, run, home) -> None:
+    fable = ("-m", "claude-fable-5-2", "--think")
+    assert run("ask", "-S", "p", *fable, "-s", "Be kind.", "one").code == 0
+    path = home / "data" / "claude-cli" / "sessions" / "p.json"
+    doc = json.loads(path.read_text())
+    doc["messages"][0]["content"] = "one, edited"
+    path.write_text(json.dumps(doc))
+    r = run("ask", "-S", "p", *fable, "two")
+    assert r.code == 1 and "bound to a different conversation" in r.err
+
+
+def test_a_session_from_the_previous_version_still_works(api, run, home) -> None:
+    folder = home / "data" / "claude-cli" / "sessions"
+    folder.mkdir(parents=True)
+    old = {
+        "format": "claude-cli-session",
+        "version": 1,
+        "name": "old",
+        "created": "2026-11-01T10:00:00Z",
+        "updated": "2026-11-01T10:00:00Z",
+        "model": "claude-sonnet-5-5",
+        "system": "Be kind.",
+        "usage": {},
+        "replies": [],
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "thinking", "thinking": "pondering", "signature": "c2ln"},
+                    {"type": "text", "text": "Hello"},
+                ],
+            },
+        ],
+    }
+    (folder / "old.json").write_text(json.dumps(old))
+    for extra in ([], ["-m", "claude-fable-5-2", "--think"], ["-s", "Be terse."]):
+        r = run("ask", "-S", "old", *extra, "more")
+        assert r.code == 0, r.err
+        assert api.last_body["messages"][1] == old["messages"][1]
+        assert api.last_body["system"] == "Be kind."
+
+
+# -- the thinking status on a terminal -------------------------------------------------------
+
+
+def test_terminal_shows_thinking_status_even_for_empty_thinking(api, cli_env) -> None:
+    from terminal import read_all, spawn
+
+    api.think_by_default = True  # Sonnet 5.5 thinks; its thinking text is omitted
+    api.reply("The answer.")
+    screen = read_all(spawn(["ask", "q"], cli_env))
+    assert "✻ thought" in screen.text
+    assert "The answer." in screen.text
+    assert api.last_body.get("thinking") is None

@@ -482,3 +482,48 @@ def test_terminal_shows_thinking_status_even_for_empty_thinking(api, cli_env) ->
     assert "✻ thought" in screen.text
     assert "The answer." in screen.text
     assert api.last_body.get("thinking") is None
+
+
+# -- the same options in chat and describe-image ------------------------------------------
+
+
+def test_chat_effort_and_think_commands(api, run) -> None:
+    lines = ["/effort high", "/think off", "one", "/think on", "/effort -", "two"]
+    r = run("chat", "-S", "c", "-m", "claude-haiku-5-5", input="\n".join(lines) + "\n")
+    assert r.code == 0, r.err
+    first, second = (q.body for q in api.messages_requests)
+    assert first["output_config"] == {"effort": "high"}
+    assert first["thinking"] == {"type": "disabled"}
+    assert second["thinking"] == {"type": "adaptive"} and "output_config" not in second
+
+
+def test_chat_effort_the_model_lacks_is_refused(api, run) -> None:
+    r = run("chat", "-S", "c", "-m", "claude-haiku-5-5", input="/effort max\nhello\n")
+    assert r.code == 2 and "claude-haiku-5-5 takes low, medium, high" in r.err
+    assert posts(api) == 0
+
+
+def test_chat_flags_apply_to_every_turn(api, run) -> None:
+    r = run("chat", "-S", "c", "-m", "claude-opus-5-5", "--effort", "low", input="a\nb\n")
+    assert r.code == 0, r.err
+    assert [q.body["output_config"] for q in api.messages_requests] == [{"effort": "low"}] * 2
+
+
+def _png(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    path = tmp_path / "dot.png"
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(path)
+    return path
+
+
+def test_describe_image_takes_effort_and_think(api, run, tmp_path) -> None:
+    image = str(_png(tmp_path))
+    r = run("describe-image", "--think", "--effort", "low", image)
+    assert r.code == 0, r.err
+    assert api.last_body["thinking"] == {"type": "adaptive"}
+    assert api.last_body["output_config"] == {"effort": "low"}
+    sent = posts(api)
+    r = run("describe-image", "-m", "claude-haiku-4-5", "--effort", "low", image)
+    assert one_line_error(r) and "does not take an effort level" in r.err
+    assert posts(api) == sent

@@ -181,9 +181,17 @@ def send(
         renderer.finish()
         raise Interrupted() from None
     except ApiError as e:
-        if registry is not None and capability_shaped(e.status, e.api_message):
-            registry.forget(prepared.body["model"])  # what we cached was wrong: ask again
-        raise
+        if registry is None or e.hint or not capability_shaped(e.status, e.api_message):
+            raise
+        model = prepared.body["model"]
+        registry.forget(model)  # what we cached was wrong: ask again next time
+        raise ApiError(
+            e.status,
+            e.error_type,
+            e.api_message,
+            e.request_id,
+            f"What {model} accepts has changed; claude-cli will ask the service again next run",
+        ) from None
     renderer.finish()
     if json_out:
         streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")

@@ -270,7 +270,7 @@ def test_a_capability_shaped_400_refreshes_the_cache(api, run, home) -> None:
         if m["id"] == "claude-haiku-5-5":
             m["capabilities"]["effort"]["max"] = {"supported": True}
     r = run("ask", "-m", "claude-haiku-5-5", "--effort", "max", "q")
-    assert r.code == 1 and "400" in r.err
+    assert r.code == 1 and "400" in r.err and "will ask the service again" in r.err
     assert json.loads(cache_files(home)[0].read_text())["models"] == {}
     for m in api.models:
         if m["id"] == "claude-haiku-5-5":

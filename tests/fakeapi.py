@@ -85,6 +85,7 @@ class Reply:
     crlf: bool = False
     multiline_data: bool = False
     raw_sse: bytes | None = None  # send exactly this body instead
+    redacted: bool = False  # add a redacted_thinking block after the thinking one
     latency: float = 0.0  # seconds before answering at all
     words_per_second: float | None = None  # pace the text at this rate (words = \S+ runs)
 
@@ -420,7 +421,7 @@ def signature_for(
         "tools": body.get("tools"),
         "messages": before,
         "blocks": [b for b in blocks_before],
-        "thinking": block.get("thinking", block.get("data", "")),
+        "thinking": block.get("thinking", ""),  # a redacted block's data is its signature
     }
     raw = json.dumps(_uncached(prefix), sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(raw).hexdigest()[:32]
@@ -660,6 +661,13 @@ class _Handler(BaseHTTPRequestHandler):
             )
             send("content_block_stop", {"type": "content_block_stop", "index": 0})
             index = 1
+        for block in message["content"][index:]:
+            if block["type"] != "redacted_thinking":
+                break
+            start = {"type": "content_block_start", "index": index, "content_block": block}
+            send("content_block_start", start)
+            send("content_block_stop", {"type": "content_block_stop", "index": index})
+            index += 1
         send(
             "content_block_start",
             {
@@ -805,6 +813,11 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         block = {"type": "thinking", "thinking": said}
         digest = signature_for(body["model"], body, body["messages"], [], block)
         content.append({**block, "signature": make_signature(body["model"], digest)})
+        if plan.redacted:
+            digest = signature_for(body["model"], body, body["messages"], content, {})
+            content.append(
+                {"type": "redacted_thinking", "data": make_signature(body["model"], digest)}
+            )
     content.append({"type": "text", "text": text})
     usage = plan.usage or api.usage_for(body, len(toks))
     message = {

@@ -426,6 +426,18 @@ def test_a_later_ask_with_s_adds_a_system_message(api, run, home) -> None:
     assert [m["role"] for m in api.last_body["messages"]].count("system") == 1
 
 
+def test_redacted_thinking_goes_back_as_it_came(api, run, home) -> None:
+    fable = ("-m", "claude-fable-5-2", "--think")
+    api.reply("one", redacted=True)
+    assert run("ask", "-S", "red", *fable, "a").code == 0
+    stored = load(home, "red")["messages"][1]["content"]
+    assert [b["type"] for b in stored] == ["thinking", "redacted_thinking", "text"]
+    r = run("ask", "-S", "red", *fable, "b")
+    assert r.code == 0, r.err
+    assert api.last_body["messages"][1]["content"] == stored
+    assert api.dropped == []  # every block passed the check
+
+
 @pytest.mark.allow_invalid
 def test_the_prefix_check_catches_a_rewritten_history(api, run, home) -> None:
     fable = ("-m", "claude-fable-5-2", "--think")

@@ -35,9 +35,13 @@ def current_system(doc: Doc | None) -> str | None:
             return _text(message.get("content")) or None
         content = message.get("content")
         if message.get("role") == "user" and isinstance(content, list) and content:
-            first = content[0]
-            text = first.get("text", "") if isinstance(first, dict) else ""
-            if first.get("type") == "text" and text.startswith(INSTRUCTION_PREFIX):
+            first = content[0] if isinstance(content[0], dict) else {}
+            text = first.get("text", "")
+            if (
+                first.get("type") == "text"
+                and isinstance(text, str)
+                and text.startswith(INSTRUCTION_PREFIX)
+            ):
                 return text[len(INSTRUCTION_PREFIX) :] or None
     system = doc.get("system")
     return system if isinstance(system, str) and system else None

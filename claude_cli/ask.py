@@ -13,13 +13,13 @@ from typing import Any
 from .config import Settings
 from .errors import CliError, ExitCode, UsageError
 from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line
-
-# make_client and make_renderer are imported by code on other branches from here.
-__all__ = ["AskOptions", "make_client", "make_renderer", "run_ask", "send"]
 from .payload import join_prompt
 from .render import Renderer
 from .request import Prepared, RequestOptions, shape
 from .term import Streams
+
+# make_client and make_renderer are still imported from here by code on other branches.
+__all__ = ["AskOptions", "make_client", "make_renderer", "run_ask", "send"]
 
 
 @dataclass

@@ -174,6 +174,10 @@ class Chat:
             self.doc = fresh
         if history is None:
             history = self.messages
+        if self.pending_system is not None and not history:
+            # Nothing produced yet (e.g. after /clear): the prompt can simply be the prompt.
+            self.settings = _with(self.settings, system=self.pending_system[0])
+            self.pending_system = None
         opts = replace(self.options, prefill=self.prefill)
         new_system = None if retry else self.pending_system
         prepared = shape(

@@ -539,3 +539,11 @@ def test_describe_image_takes_effort_and_think(api, run, tmp_path) -> None:
     r = run("describe-image", "-m", "claude-haiku-4-5", "--effort", "low", image)
     assert one_line_error(r) and "does not take an effort level" in r.err
     assert posts(api) == sent
+
+
+def test_system_set_then_clear_starts_the_new_conversation_with_it(api, run) -> None:
+    lines = ["one", "/system Be brief.", "/clear", "two"]
+    r = run("chat", "-S", "k", "-m", "claude-opus-5-5", input="\n".join(lines) + "\n")
+    assert r.code == 0, r.err
+    assert api.last_body["system"] == "Be brief."
+    assert api.last_body["messages"] == [{"role": "user", "content": "two"}]

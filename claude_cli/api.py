@@ -217,8 +217,7 @@ class Client:
         """One model's entry, `GET /v1/models/{id}` (an ApiError 404 when unknown)."""
         from urllib.parse import quote
 
-        with self._send("GET", "/v1/models/" + quote(model_id, safe=""), None, None) as response:
-            return json.loads(response.read())
+        return self.get_json("/v1/models/" + quote(model_id, safe=""))
 
     # -- transport with retries ---------------------------------------------
 
@@ -265,6 +264,11 @@ class Client:
         if self.on_retry:
             self.on_retry(attempt, seconds, reason)
         time.sleep(seconds)
+
+    def get_json(self, path: str) -> Any:
+        """GET a JSON resource, e.g. /v1/models/{id} (capabilities.py)."""
+        with self._send("GET", path, None, None) as response:
+            return json.loads(response.read())
 
 
 class _Opened:

@@ -1,22 +1,25 @@
-"""The `ask` workflow: settings → payload → transport → renderer.
+"""The `ask` command: one question (or one more turn of a session), one answer.
 
-`cli.py` parses arguments into an AskOptions; everything after that is here.
-Session and image support plug in through `history` and `images`.
+`cli.py` parses arguments into an AskOptions. Shaping the request lives in
+request.py, sending it in exchange.py; this module wires them for `ask`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Credentials, Settings, resolve_credentials
-from .errors import Interrupted, StreamInterrupted, UsageError
-from .models import PREFILL_MODELS_HINT, supports_prefill
-from .payload import clean_prefill, conversation, join_prompt, request_body, user_turn
-from .render import RawRenderer, Renderer
+from .config import Settings
+from .errors import CliError, ExitCode, UsageError
+from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line
+from .payload import join_prompt
+from .render import Renderer
+from .request import Prepared, RequestOptions, shape
 from .term import Streams
+
+# make_client and make_renderer are still imported from here by code on other branches.
+__all__ = ["AskOptions", "make_client", "make_renderer", "run_ask", "send"]
 
 
 @dataclass
@@ -25,7 +28,11 @@ class AskOptions:
     prefill: str | None = None
     stop: list[str] = field(default_factory=list)
     temperature: float | None = None
-    thinking_budget: int | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    effort: str | None = None
+    think: bool | None = None
+    think_budget: int | None = None
     json_out: bool = False
     stream: bool = True
     dry_run: bool = False
@@ -36,88 +43,25 @@ class AskOptions:
     session: str | None = None
     continue_last: bool = False
 
-
-@dataclass
-class Prepared:
-    """A request ready to send, and what the user should be told about it."""
-
-    body: dict[str, Any]
-    prefill: str | None
-    notes: list[str] = field(default_factory=list)
-    turn: dict[str, Any] | None = None  # the new user message, as sent
-
-
-def choose_model(settings: Settings, prefill: str | None) -> tuple[str, str | None]:
-    """The model to use, and a note when we swapped it for prefill's sake."""
-    model = settings.model
-    if not prefill or supports_prefill(model) is not False:
-        return model, None
-    # A model from a flag, the environment or config.toml is the user's pick; a
-    # session's remembered model (often just the default) is not worth an error.
-    if settings.source("model") in ("flag", "env", "file"):
-        raise UsageError(
-            f"model {model} does not accept --prefill (models from the 4.6 family on refuse it); "
-            f"{PREFILL_MODELS_HINT}: pick one with -m"
+    def request(self) -> RequestOptions:
+        return RequestOptions(
+            prefill=self.prefill,
+            stop=list(self.stop),
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            effort=self.effort,
+            think=self.think,
+            think_budget=self.think_budget,
+            show_thinking=self.show_thinking,
+            stream=self.stream,
         )
-    fallback = settings.prefill_model
-    return fallback, f"using {fallback} for --prefill ({model} does not accept prefill)"
 
 
-def check_sampling(settings: Settings, opts: AskOptions) -> None:
-    if any(not stop for stop in opts.stop):
-        raise UsageError("--stop needs some text: an empty stop sequence would end every reply")
-    if opts.temperature is not None and settings.api_version >= "2026-10-21":
-        raise UsageError(
-            f"--temperature is not accepted under anthropic-version {settings.api_version}; "
-            'drop it or set api_version = "2023-06-01"'
-        )
-    if opts.prefill and opts.thinking_budget:
-        raise UsageError("--prefill cannot be combined with --think (the API refuses both)")
-    if opts.temperature is not None and opts.thinking_budget:
-        raise UsageError("--temperature cannot be combined with --think (the API refuses both)")
+class Refused(CliError):
+    """stop_reason "refusal": the reply is not an answer."""
 
-
-def max_tokens_for(settings: Settings, opts: AskOptions) -> int:
-    """max_tokens, with room for the answer after a thinking budget."""
-    budget = opts.thinking_budget
-    if not budget or budget < settings.max_tokens:
-        return settings.max_tokens
-    if settings.chose("max_tokens"):
-        raise UsageError(
-            f"--think {budget} must be below --max-tokens ({settings.max_tokens}): "
-            "thinking is part of the reply's tokens"
-        )
-    return budget + settings.max_tokens
-
-
-def prepare(
-    settings: Settings,
-    opts: AskOptions,
-    prompt: str,
-    *,
-    history: list[dict[str, Any]] | None = None,
-    images: list[dict[str, Any]] | None = None,
-    cache: bool = False,
-    turn: dict[str, Any] | None = None,
-) -> Prepared:
-    """Build the request. `turn` (a ready user message) replaces prompt + images."""
-    check_sampling(settings, opts)
-    prefill = clean_prefill(opts.prefill)
-    model, note = choose_model(settings, prefill)
-    turn = turn or user_turn(prompt, images)
-    messages = conversation(history or [], turn, prefill)
-    body = request_body(
-        model=model,
-        max_tokens=max_tokens_for(settings, opts),
-        messages=messages,
-        system=settings.system,
-        stop_sequences=opts.stop,
-        temperature=opts.temperature,
-        thinking_budget=opts.thinking_budget,
-        cache=cache,
-        stream=opts.stream,
-    )
-    return Prepared(body, prefill, [note] if note else [], turn)
+    exit_code = ExitCode.REFUSED
 
 
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
@@ -128,57 +72,6 @@ def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) 
     return prompt
 
 
-def make_client(
-    settings: Settings,
-    streams: Streams,
-    credentials: Credentials | None = None,
-    *,
-    note: Callable[[str], None] | None = None,
-):
-    """An API client; retries are announced on a terminal (through `note` when given)."""
-    from .api import Client
-
-    def on_retry(attempt: int, seconds: float, reason: str) -> None:
-        if streams.stderr_tty:
-            (note or streams.note)(
-                f"{reason}; retrying in {seconds:.1f} s ({attempt}/{settings.max_retries})"
-            )
-
-    return Client(
-        settings.base_url,
-        credentials or resolve_credentials(settings),
-        settings.api_version,
-        timeout=settings.timeout,
-        max_retries=settings.max_retries,
-        on_retry=on_retry,
-    )
-
-
-class _Silent:
-    def text(self, text: str) -> None:
-        pass
-
-    def thinking(self, text: str) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-def make_renderer(opts: AskOptions, streams: Streams) -> Renderer:
-    if opts.json_out:
-        return _Silent()
-    thinking_to = streams.stderr if opts.show_thinking else None
-    if not streams.stdout_tty:
-        return RawRenderer(streams.stdout, thinking_to=thinking_to)
-    if opts.plain:
-        return RawRenderer(streams.stdout, safe=True, thinking_to=thinking_to)
-    from .render import MarkdownRenderer
-
-    status = streams.stderr if streams.stderr_tty else thinking_to
-    return MarkdownRenderer(streams.stdout, show_thinking=opts.show_thinking, status=status)
-
-
 def send(
     settings: Settings,
     opts: AskOptions,
@@ -186,67 +79,31 @@ def send(
     streams: Streams,
     client=None,
     renderer: Renderer | None = None,
+    *,
+    registry=None,
 ) -> dict[str, Any]:
-    """Send a prepared request and show the reply. Returns the Message."""
-    for note in prepared.notes:
-        streams.note(note)
+    """Send a prepared request and show the reply (exchange.send with ask's renderer)."""
+    from . import exchange
+
     own_client = client is None
     client = client or make_client(settings, streams)
-    renderer = renderer or make_renderer(opts, streams)
-    if prepared.prefill:
-        renderer.text(prepared.prefill)
-    from .reply import fetch, stream_reply
-
+    renderer = renderer or make_renderer(
+        streams, json_out=opts.json_out, plain=opts.plain, show_thinking=opts.show_thinking
+    )
     try:
-        if opts.stream:
-            message = stream_reply(
-                client,
-                prepared.body,
-                renderer,
-                resumes=settings.max_retries,
-                note=streams.note if streams.stderr_tty else None,
-            )
-        else:
-            message = fetch(client, prepared.body, renderer)
-    except StreamInterrupted:
-        renderer.finish()
-        raise
-    except KeyboardInterrupt:
-        renderer.finish()
-        raise Interrupted() from None
+        return exchange.send(
+            settings,
+            opts.request(),
+            prepared,
+            streams,
+            client,
+            renderer,
+            registry=registry,
+            json_out=opts.json_out,
+        )
     finally:
         if own_client:
             client.close()
-    renderer.finish()
-    if opts.json_out:
-        streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
-        streams.stdout.flush()
-    if streams.stderr_tty:
-        streams.note(usage_line(message))
-    return message
-
-
-def usage_line(message: dict[str, Any]) -> str:
-    usage = message.get("usage") or {}
-    parts = [f"{usage.get('input_tokens', 0):,} in", f"{usage.get('output_tokens', 0):,} out"]
-    read = usage.get("cache_read_input_tokens") or 0
-    written = usage.get("cache_creation_input_tokens") or 0
-    if read or written:
-        parts.append(f"cache {read:,} read / {written:,} written")
-    stop = message.get("stop_reason")
-    if stop and stop != "end_turn":
-        parts.append(STOP_REASONS.get(stop, f"stop: {stop}"))
-    return " · ".join(parts)
-
-
-STOP_REASONS = {
-    "max_tokens": "cut off: reached --max-tokens",
-    "stop_sequence": "stopped at a stop sequence",
-    "refusal": "the model declined to answer (refusal)",
-    "model_context_window_exceeded": "cut off: context window full",
-    "pause_turn": "paused (pause_turn)",
-    "tool_use": "stopped for a tool call",
-}
 
 
 def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: bool) -> None:
@@ -279,26 +136,11 @@ def session_name(opts: AskOptions) -> str | None:
     return session.check_name(opts.session) if opts.session is not None else None
 
 
-def with_session(settings: Settings, doc: dict[str, Any] | None) -> Settings:
-    """A session's model and system prompt apply unless given as flags."""
-    if doc is None:
-        return settings
-    from dataclasses import replace
-
-    changes: dict[str, Any] = {}
-    for key in ("model", "system"):
-        if settings.source(key) != "flag" and isinstance(doc.get(key), str) and doc[key]:
-            changes[key] = doc[key]
-    if not changes:
-        return settings
-    sources = {**settings.sources, **dict.fromkeys(changes, "session")}
-    return replace(settings, **changes, sources=sources)
-
-
 def save_exchange(
     name: str, settings: Settings, prepared: Prepared, message: dict[str, Any]
 ) -> None:
-    """After a successful reply: the user turn, the reply (prefill included) and usage."""
+    """After a reply: the user turn (and a new system message), the reply as it came
+    (thinking blocks and signatures included, prefill joined) and usage."""
     from . import session
 
     session.record_exchange(
@@ -309,6 +151,7 @@ def save_exchange(
         reply_model=prepared.body["model"],
         system=settings.system,
         usage=session.usage_of(message),
+        instruction=prepared.instruction,
     )
 
 
@@ -325,20 +168,47 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         raise UsageError("--json and --dry-run do not go together")
     name = session_name(opts)  # a bad name fails before anything is read or sent
     history: list[dict[str, Any]] = []
+    changed_system = None
+    notes: list[str] = []
     if name is not None:
-        from . import session
+        from . import conversation, session
 
         doc = session.read(name)
-        settings = with_session(settings, doc)
+        changed_system = conversation.new_system(settings, doc)
+        settings = conversation.with_session(settings, doc)
         history = session.inline(doc["messages"]) if doc else []
+        switched = conversation.model_switch_note(doc, settings.model)
+        if switched:
+            notes.append(switched)
     # `-i -`: stdin carries the image, so it is not read as prompt text.
     prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images)
     images = load_images(settings, opts.images, streams) if opts.images else None
     cache = name is not None and settings.prompt_caching
-    prepared = prepare(settings, opts, prompt, history=history, images=images, cache=cache)
-    if opts.dry_run or opts.curl:
-        dry_run(settings, prepared, streams, curl=opts.curl)
-        return
-    message = send(settings, opts, prepared, streams)
+    offline = opts.dry_run or opts.curl
+    link = Link(settings, streams, offline=offline)
+    try:
+        prepared = shape(
+            settings,
+            opts.request(),
+            prompt,
+            lookup=link.lookup,
+            history=history,
+            images=images,
+            cache=cache,
+            new_system=changed_system,
+        )
+        prepared.notes[:0] = notes
+        if offline:
+            dry_run(settings, prepared, streams, curl=opts.curl)
+            return
+        message = send(
+            settings, opts, prepared, streams, client=link.client, registry=link.registry
+        )
+    finally:
+        link.close()
     if name is not None:
-        save_exchange(name, settings, prepared, message)
+        save_exchange(name, settings, prepared, message)  # a paid reply is kept, refusal or not
+    explain_stop(message, streams.note)
+    refused = refusal_line(message)
+    if refused:
+        raise Refused(refused)

@@ -104,6 +104,40 @@ ContinueOpt = Annotated[
     bool,
     typer.Option("-c", "--continue", help="Continue the most recently updated session."),
 ]
+EffortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--effort",
+        help="How hard the model works: low, medium, high, xhigh or max (the levels "
+        "vary by model), e.g. --effort low.",
+        show_default=False,
+    ),
+]
+ThinkOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--think/--no-think",
+        help="Ask for thinking the way the model takes it (adaptive on current models), "
+        "or turn it off where the model allows it. Default: the model's own.",
+        show_default=False,
+    ),
+]
+ThinkBudgetOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--think-budget",
+        min=1024,
+        help="Thinking budget in tokens, for models that take only a manual budget "
+        "(claude-haiku-4-5, claude-opus-4-5), e.g. --think-budget 4000.",
+        show_default=False,
+    ),
+]
+ShowThinkingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--show-thinking", help="Ask for the thinking summary and print it on stderr, dimmed."
+    ),
+]
 DownloadOpt = Annotated[
     bool,
     typer.Option(
@@ -122,6 +156,7 @@ DownloadOpt = Annotated[
     "  claude-cli ask --json 'hi' | jq .usage\n"
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
     "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
+    "  claude-cli ask --think --effort high 'Plan a three-day trip to Lisbon'\n"
 )
 def ask(
     prompt: Annotated[
@@ -151,18 +186,29 @@ def ask(
             "--temperature",
             min=0.0,
             max=1.0,
-            help="Sampling temperature 0..1, sent only when given, e.g. --temperature 0.",
+            help="Sampling temperature 0..1, sent only when given, e.g. --temperature 0 "
+            "(models before Claude Opus 4.7 only).",
         ),
     ] = None,
-    think: Annotated[
+    top_p: Annotated[
+        float | None,
+        typer.Option(
+            "--top-p",
+            min=0.0,
+            max=1.0,
+            help="Nucleus sampling 0..1, e.g. --top-p 0.9 (models before Opus 4.7 only).",
+        ),
+    ] = None,
+    top_k: Annotated[
         int | None,
         typer.Option(
-            "--think", min=1024, help="Extended thinking budget in tokens, e.g. --think 4000."
+            "--top-k", min=1, help="Sample from the K likeliest tokens, e.g. --top-k 40 (same)."
         ),
     ] = None,
-    show_thinking: Annotated[
-        bool, typer.Option("--show-thinking", help="Print thinking text on stderr.")
-    ] = False,
+    effort: EffortOpt = None,
+    think: ThinkOpt = None,
+    think_budget: ThinkBudgetOpt = None,
+    show_thinking: ShowThinkingOpt = False,
     image: Annotated[
         list[str] | None,
         typer.Option(
@@ -208,7 +254,11 @@ def ask(
         prefill=prefill,
         stop=stop or [],
         temperature=temperature,
-        thinking_budget=think,
+        top_p=top_p,
+        top_k=top_k,
+        effort=effort,
+        think=think,
+        think_budget=think_budget,
         json_out=json_out,
         stream=not no_stream,
         dry_run=dry_run,
@@ -258,6 +308,9 @@ def describe_image(
             "(source, text, model, stop_reason, usage | source, error).",
         ),
     ] = False,
+    effort: EffortOpt = None,
+    think: ThinkOpt = None,
+    think_budget: ThinkBudgetOpt = None,
     concurrency: Annotated[
         int,
         typer.Option("-j", "--concurrency", min=1, max=64, help="Requests in flight at once."),
@@ -288,6 +341,9 @@ def describe_image(
         sources=sources,
         prompt=prompt,
         prefill=prefill,
+        effort=effort,
+        think=think,
+        think_budget=think_budget,
         json_out=json_out,
         concurrency=concurrency,
         session=session,
@@ -374,6 +430,10 @@ def chat(
     model: ModelOpt = None,
     system: SystemOpt = None,
     max_tokens: MaxTokensOpt = None,
+    effort: EffortOpt = None,
+    think: ThinkOpt = None,
+    think_budget: ThinkBudgetOpt = None,
+    show_thinking: ShowThinkingOpt = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
@@ -386,7 +446,12 @@ def chat(
     settings = _settings(
         model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
     )
-    run_chat(settings, session, _streams(), continue_last=continue_last)
+    from .request import RequestOptions
+
+    options = RequestOptions(
+        effort=effort, think=think, think_budget=think_budget, show_thinking=show_thinking
+    )
+    run_chat(settings, session, _streams(), continue_last=continue_last, options=options)
 
 
 sessions_app = typer.Typer(

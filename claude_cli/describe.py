@@ -28,11 +28,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .ask import AskOptions, make_client, make_renderer, prepare
 from .config import Settings, resolve_credentials
 from .errors import CliError, Interrupted, UsageError
+from .exchange import Link, make_client, make_renderer
 from .images import MemoryBudget, block_from_bytes, check_stdin_once, label, read_source
 from .payload import message_text
+from .request import RequestOptions, shape
 from .term import Streams, dim, sanitize, use_color
 
 DEFAULT_PROMPT = (
@@ -53,6 +54,9 @@ class DescribeOptions:
     sources: list[str] = field(default_factory=list)
     prompt: str | None = None
     prefill: str | None = None
+    effort: str | None = None
+    think: bool | None = None
+    think_budget: int | None = None
     json_out: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
     session: str | None = None
@@ -199,19 +203,33 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
     if not 1 <= opts.concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
     record = open_session(opts.session, settings, opts.prefill) if opts.session else None
-    ask_opts = AskOptions(prefill=opts.prefill, stream=False)
+    request_opts = RequestOptions(
+        prefill=opts.prefill,
+        effort=opts.effort,
+        think=opts.think,
+        think_budget=opts.think_budget,
+        stream=False,
+    )
     prompt = opts.prompt if opts.prompt is not None else DEFAULT_PROMPT
     if not prompt.strip():
         raise UsageError("--prompt is empty")
-    # Model, prefill and key problems fail once, before any image is touched.
-    for note in prepare(settings, ask_opts, prompt).notes:
-        streams.note(note)
     credentials = resolve_credentials(settings)
+    say: list[Callable[[str], None]] = [streams.note]  # the progress bar's, once it exists
+    client = make_client(settings, streams, credentials, note=lambda text: say[0](text))
+    link = Link(settings, streams, client=client)
+    # Model, prefill, thinking and effort problems fail once, before any image is touched;
+    # the capabilities looked up here are reused by every worker.
+    try:
+        for note in shape(settings, request_opts, prompt, lookup=link.lookup).notes:
+            streams.note(note)
+    except BaseException:
+        client.close()
+        raise
 
     release_big_buffers()
     progress = Progress(streams.stderr if streams.stderr_tty else None, len(sources))
+    say[0] = progress.note
     tell = streams.stderr_tty  # say what fitting changed (in input order, with the result)
-    client = make_client(settings, streams, credentials, note=progress.note)
     results: queue.Queue[Outcome] = queue.Queue()
     work: queue.Queue[tuple[int, str]] = queue.Queue()
     for item in enumerate(sources):
@@ -231,7 +249,7 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
                     source, raw, settings, note=notes.append if tell else None, memory=memory
                 )
             del raw
-        prepared = prepare(settings, ask_opts, prompt, images=[block])
+        prepared = shape(settings, request_opts, prompt, lookup=link.lookup, images=[block])
         del block
         with send_slots:
             message = client.create(prepared.body)
@@ -364,7 +382,7 @@ class _Printer:
         out.write((f"\x1b[1m{title}\x1b[0m" if use_color(out) else title) + "\n")
         out.flush()
         self._notes(outcome)
-        renderer = make_renderer(AskOptions(plain=self.opts.plain), self.streams)
+        renderer = make_renderer(self.streams, plain=self.opts.plain)
         renderer.text(outcome.text)
         renderer.finish()
 

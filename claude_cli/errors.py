@@ -8,6 +8,7 @@
     ├── TransportError        could not reach the API / timed out (exit 4)
     ├── StreamInterrupted     the reply broke off mid-stream (exit 5)
     ├── SessionError          a session file or name is at fault (exit 6)
+    ├── ask.Refused           the model declined to answer (exit 7)
     ├── OutputError           stdout is closed or cannot be written (exit 74)
     └── Interrupted           Ctrl-C (exit 130)
 
@@ -31,6 +32,7 @@ class ExitCode(IntEnum):
     NETWORK = 4
     STREAM_INTERRUPTED = 5
     SESSION = 6
+    REFUSED = 7  # the model declined (stop_reason "refusal"): the output is not an answer
     OUTPUT = 74  # sysexits' EX_IOERR
     INTERNAL = 70  # a bug: sysexits' EX_SOFTWARE
     INTERRUPTED = 130

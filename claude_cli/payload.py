@@ -1,4 +1,4 @@
-"""Pure functions that build Messages API request bodies. No I/O here."""
+"""Pure pieces of a Messages API request (request.py puts the body together). No I/O."""
 
 from __future__ import annotations
 
@@ -40,35 +40,6 @@ def conversation(history: list[Message], turn: Message, prefill: str | None) -> 
     if prefill:
         messages.append({"role": "assistant", "content": prefill})
     return messages
-
-
-def request_body(
-    *,
-    model: str,
-    max_tokens: int,
-    messages: list[Message],
-    system: str | None = None,
-    stop_sequences: list[str] | None = None,
-    temperature: float | None = None,
-    thinking_budget: int | None = None,
-    cache: bool = False,
-    stream: bool = False,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
-    if system:
-        body["system"] = system
-    if stop_sequences:
-        body["stop_sequences"] = list(stop_sequences)
-    if temperature is not None:
-        body["temperature"] = temperature
-    if thinking_budget:
-        body["thinking"] = {"type": "enabled", "budget_tokens": thinking_budget}
-    if cache:
-        # Top-level cache_control caches the prompt up to its last cacheable block.
-        body["cache_control"] = {"type": "ephemeral"}
-    if stream:
-        body["stream"] = True
-    return body
 
 
 def message_text(message: dict[str, Any]) -> str:

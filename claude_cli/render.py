@@ -25,6 +25,9 @@ REFRESH_HZ = 10
 
 
 class Renderer(Protocol):
+    """Also optional: `thinking_started()`, called when a thinking block begins (its text
+    may never come: newer models omit it unless asked)."""
+
     def text(self, text: str) -> None: ...
     def thinking(self, text: str) -> None: ...
     def finish(self) -> None: ...
@@ -130,6 +133,15 @@ class MarkdownRenderer:
             self._draw_tail()
             self._last_draw = now
 
+    def thinking_started(self) -> None:
+        """A thinking block began: say so now, even if no text ever comes for it."""
+        if self.status is None or self._thinking_open:
+            return
+        if not self.show_thinking:
+            self.status.write(dim("✻ thinking…", self.status))
+            self.status.flush()
+        self._thinking_open = True
+
     def thinking(self, text: str) -> None:
         if not text or self.status is None:
             return
@@ -157,9 +169,11 @@ class MarkdownRenderer:
         self._thinking_open = False
         if self.show_thinking:
             self.status.write("\n")
-        else:
+        elif self._thinking_chars:
             words = self._thinking_chars // 5
             self.status.write("\r\x1b[2K" + dim(f"✻ thought (~{words} words)", self.status) + "\n")
+        else:  # the text was omitted: nothing to count
+            self.status.write("\r\x1b[2K" + dim("✻ thought", self.status) + "\n")
         self.status.flush()
 
     def _render(self, markdown_text: str) -> str:

@@ -25,11 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import session
-from .ask import AskOptions, Prepared, prepare
+from . import conversation, session
+from .capabilities import EFFORT_LEVELS, Capabilities, unknown
 from .errors import CliError, Interrupted, SessionError, UsageError
 from .payload import user_turn
 from .pricing import plural, usage_summary
+from .request import Prepared, RequestOptions, shape
 from .term import isatty
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("clear", "", "start a new, empty conversation (the old one stays on disk)"),
     Command("model", "[NAME]", "show or change the model"),
     Command("system", "[TEXT|-]", "show, set, or (with -) remove the system prompt"),
+    Command("effort", "[LEVEL|-]", "show or set the effort: low, medium, high, xhigh, max"),
+    Command("think", "[on|off|N|-]", "thinking: on, off, a budget N (older models), - default"),
     Command("prefill", "TEXT", "start Claude's next reply with TEXT"),
     Command("retry", "", "regenerate the last reply"),
     Command("undo", "", "drop the last exchange"),
@@ -78,6 +81,11 @@ class _Recording:
     def thinking(self, text: str) -> None:
         self.inner.thinking(text)
 
+    def thinking_started(self) -> None:
+        started = getattr(self.inner, "thinking_started", None)
+        if started is not None:
+            started()
+
     def finish(self) -> None:
         self.inner.finish()
 
@@ -96,10 +104,16 @@ class Chat:
         note: Note,
         interactive: bool = True,
         load_image: Callable[[str, Settings], dict[str, Any]] | None = None,
+        options: RequestOptions | None = None,
+        lookup: Callable[[str], Capabilities] = unknown,
     ) -> None:
         self.name = session.check_name(name) if name else session.auto_name()
         self.doc = session.read(self.name)
+        # A -s for a session already under way is a change for the next message to carry.
+        self.pending_system = conversation.new_system(settings, self.doc)
         self.settings = _apply_doc(settings, self.doc)
+        self.options = options or RequestOptions()
+        self.lookup = lookup
         self.send = send
         self.new_renderer = new_renderer
         self.out = out
@@ -160,14 +174,21 @@ class Chat:
             self.doc = fresh
         if history is None:
             history = self.messages
-        opts = AskOptions(prefill=self.prefill)
-        prepared = prepare(
+        if self.pending_system is not None and not history:
+            # Nothing produced yet (e.g. after /clear): the prompt can simply be the prompt.
+            self.settings = _with(self.settings, system=self.pending_system[0])
+            self.pending_system = None
+        opts = replace(self.options, prefill=self.prefill)
+        new_system = None if retry else self.pending_system
+        prepared = shape(
             self.settings,
             opts,
             "",
+            lookup=self.lookup,
             history=session.inline(history),
             turn=session.inline([turn])[0],
             cache=self.settings.prompt_caching,
+            new_system=new_system,
         )
         renderer = _Recording(self.new_renderer())
         try:
@@ -176,18 +197,29 @@ class Chat:
             self._stopped(turn, renderer, retry)
             return
         usage = session.usage_of(message)
+        # The turn as sent: for a model without system messages it carries the new prompt.
+        changed = new_system is not None and prepared.instruction is None
         self.doc = session.record_exchange(
             self.name,
-            turn,
+            prepared.turn if changed and prepared.turn else turn,
             session.assistant_turn(message, prepared.prefill),
             model=self.settings.model,
             reply_model=prepared.body["model"],
             system=self.settings.system,
             usage=usage,
             replace_last=retry,
+            instruction=prepared.instruction,
         )
         self.last_usage = {"model": prepared.body["model"], "usage": usage}
         self.images, self.image_names, self.prefill = [], [], None
+        if not retry:
+            self.pending_system = None
+        from .exchange import explain_stop, refusal_line
+
+        explain_stop(message, self.note)
+        refused = refusal_line(message)
+        if refused:
+            self.note(refused)
 
     def _stopped(self, turn: dict[str, Any], renderer: _Recording, retry: bool) -> None:
         if self.interactive and isatty(self.out):
@@ -239,18 +271,71 @@ class Chat:
         if not arg:
             self.note(f"model: {self.settings.model}")
             return
+        switched = conversation.model_switch_note(self.doc, arg)
         self.settings = _with(self.settings, model=arg)
         self._store("model", arg)
-        self.note(f"model: {arg}")
+        self.note(switched or f"model: {arg}")
 
     def cmd_system(self, arg: str) -> None:
         if not arg:
-            self.note(f"system prompt: {self.settings.system or '(none)'}")
+            shown = (
+                self.pending_system[0]
+                if self.pending_system is not None
+                else conversation.current_system(self.doc) or self.settings.system
+            )
+            self.note(f"system prompt: {shown or '(none)'}")
             return
         value = None if arg == "-" else arg
+        if conversation.started(self.doc):
+            # The conversation so far stays as it was sent (the prefix check on thinking):
+            # the change goes with the next message, as a mid-conversation system message.
+            self.pending_system = (value,)
+            self.note(
+                "system prompt "
+                + ("removed" if value is None else "set")
+                + " from your next message on (earlier turns stay as they were)"
+            )
+            return
         self.settings = _with(self.settings, system=value)
         self._store("system", value)
         self.note("system prompt removed" if value is None else "system prompt set")
+
+    def cmd_effort(self, arg: str) -> None:
+        if not arg:
+            self.note(f"effort: {self.options.effort or 'the model default'}")
+            return
+        level = None if arg == "-" else arg.lower()
+        if level is not None:
+            if level not in EFFORT_LEVELS:
+                raise UsageError(f"/effort takes {', '.join(EFFORT_LEVELS)} or -")
+            caps = self.lookup(self.settings.model)
+            if caps.known and level not in caps.effort:
+                takes = ", ".join(caps.effort) or "no effort level"
+                raise UsageError(f"/effort {level}: {self.settings.model} takes {takes}")
+        self.options = replace(self.options, effort=level)
+        self.note(f"effort: {level or 'the model default'}")
+
+    def cmd_think(self, arg: str) -> None:
+        word = arg.strip().lower()
+        if not word:
+            o = self.options
+            now = (
+                f"budget {o.think_budget}"
+                if o.think_budget
+                else {True: "on", False: "off", None: "the model default"}[o.think]
+            )
+            self.note(f"thinking: {now}")
+            return
+        if word.isdigit():
+            if int(word) < 1024:
+                raise UsageError("/think N: a budget is at least 1024 tokens")
+            self.options = replace(self.options, think=None, think_budget=int(word))
+        elif word in ("on", "off", "-"):
+            think = {"on": True, "off": False, "-": None}[word]
+            self.options = replace(self.options, think=think, think_budget=None)
+        else:
+            raise UsageError("/think takes on, off, a budget in tokens, or -")
+        self.note(f"thinking: {word if word != '-' else 'the model default'}")
 
     def cmd_prefill(self, arg: str) -> None:
         if not arg.strip():
@@ -339,9 +424,7 @@ def _with(settings: Settings, **changes: Any) -> Settings:
 
 
 def _apply_doc(settings: Settings, doc: dict[str, Any] | None) -> Settings:
-    from .ask import with_session
-
-    return with_session(settings, doc)
+    return conversation.with_session(settings, doc)
 
 
 def _image_loader() -> Callable[[str, Settings], dict[str, Any]]:
@@ -445,10 +528,15 @@ def history_path() -> Path:
 
 
 def run_chat(
-    settings: Settings, name: str | None, streams: Any, *, continue_last: bool = False
+    settings: Settings,
+    name: str | None,
+    streams: Any,
+    *,
+    continue_last: bool = False,
+    options: RequestOptions | None = None,
 ) -> None:
     """`claude-cli chat`: the real client, renderer and front end."""
-    from .ask import make_client, make_renderer, send
+    from . import exchange
 
     if name and continue_last:
         raise UsageError("--session and --continue do not go together")
@@ -459,20 +547,27 @@ def run_chat(
     if name:
         session.check_name(name)  # before anything else can fail or be sent
     interactive = streams.stdin_tty
-    opts = AskOptions(plain=not interactive)
-    client = make_client(settings, streams)
+    options = options or RequestOptions()
+    link = exchange.Link(settings, streams)
+    client = link.client
 
     def send_one(prepared: Prepared, renderer: Renderer, current: Settings) -> dict[str, Any]:
-        return send(current, opts, prepared, streams, client=client, renderer=renderer)
+        return exchange.send(
+            current, chat.options, prepared, streams, client, renderer, registry=link.registry
+        )
 
     chat = Chat(
         settings,
         name=name,
         send=send_one,
-        new_renderer=lambda: make_renderer(opts, streams),
+        new_renderer=lambda: exchange.make_renderer(
+            streams, plain=not interactive, show_thinking=chat.options.show_thinking
+        ),
         out=streams.stdout,
         note=streams.note,
         interactive=interactive,
+        options=options,
+        lookup=link.lookup,
     )
     try:
         if interactive:

@@ -413,12 +413,14 @@ def record_exchange(
     usage: dict[str, Any] | None,
     reply_model: str | None = None,
     replace_last: bool = False,
+    instruction: Message | None = None,
 ) -> Doc:
     """Append a user turn and its reply (or, with `replace_last`, swap the last
     reply for a new one) under the lock. Usage always counts, even when the
     reply is later undone: it was spent. None for a stopped reply (unknown).
     `model` is the session's model; `reply_model` the one that answered (they
-    differ when a prefill needed another model)."""
+    differ when a prefill needed another model). `instruction`, a mid-conversation
+    system message sent after the user turn, is stored after it, as sent."""
     user = externalize(user)
 
     def change(doc: Doc) -> None:
@@ -430,6 +432,8 @@ def record_exchange(
                 messages.pop()
         else:
             messages.append(user)
+            if instruction is not None:
+                messages.append(instruction)
         if assistant is not None:
             messages.append(assistant)
         if usage is not None:
@@ -446,6 +450,9 @@ def drop_last_exchange(name: str) -> tuple[Doc, int]:
         nonlocal removed
         messages = doc["messages"]
         if messages and messages[-1].get("role") == "assistant":
+            messages.pop()
+            removed += 1
+        if messages and messages[-1].get("role") == "system":  # sent with that user turn
             messages.pop()
             removed += 1
         if messages and messages[-1].get("role") == "user":

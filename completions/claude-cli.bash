@@ -21,10 +21,10 @@ _claude_cli_subcommands() {
 _claude_cli_options() {
     case "$1" in
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
-        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --think --show-thinking -i --image --download --json --no-stream --plain --dry-run --curl -S --session -c --continue --max-retries --timeout -h --help' ;;
-        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json -j --concurrency --session --download --plain --max-retries --timeout -h --help' ;;
+        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image --download --json --no-stream --plain --dry-run --curl -S --session -c --continue --max-retries --timeout -h --help' ;;
+        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout -h --help' ;;
         'completion') _cc_words='-h --help' ;;
-        'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --max-retries --timeout -h --help' ;;
+        'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --max-retries --timeout -h --help' ;;
         'models') _cc_words='--json -h --help' ;;
         'models show') _cc_words='--json -h --help' ;;
         'sessions') _cc_words='-h --help' ;;
@@ -55,7 +55,10 @@ _claude_cli_value_kind() {
         'ask/--prefill') _cc_kind='text' ;;
         'ask/--stop') _cc_kind='text' ;;
         'ask/--temperature') _cc_kind='text' ;;
-        'ask/--think') _cc_kind='text' ;;
+        'ask/--top-p') _cc_kind='text' ;;
+        'ask/--top-k') _cc_kind='text' ;;
+        'ask/--effort') _cc_kind='text' ;;
+        'ask/--think-budget') _cc_kind='text' ;;
         'ask/-i') _cc_kind='file' ;;
         'ask/--image') _cc_kind='file' ;;
         'ask/-S') _cc_kind='session' ;;
@@ -70,6 +73,8 @@ _claude_cli_value_kind() {
         'describe-image/-s') _cc_kind='text' ;;
         'describe-image/--system') _cc_kind='text' ;;
         'describe-image/--prefill') _cc_kind='text' ;;
+        'describe-image/--effort') _cc_kind='text' ;;
+        'describe-image/--think-budget') _cc_kind='text' ;;
         'describe-image/-j') _cc_kind='text' ;;
         'describe-image/--concurrency') _cc_kind='text' ;;
         'describe-image/--session') _cc_kind='session' ;;
@@ -82,6 +87,8 @@ _claude_cli_value_kind() {
         'chat/-s') _cc_kind='text' ;;
         'chat/--system') _cc_kind='text' ;;
         'chat/--max-tokens') _cc_kind='text' ;;
+        'chat/--effort') _cc_kind='text' ;;
+        'chat/--think-budget') _cc_kind='text' ;;
         'chat/--max-retries') _cc_kind='text' ;;
         'chat/--timeout') _cc_kind='text' ;;
         'sessions export/-f') _cc_kind='text' ;;

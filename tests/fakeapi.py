@@ -1,8 +1,11 @@
 """A real HTTP server on 127.0.0.1 that speaks the Messages API, for tests.
 
 It validates what it receives (headers, the official CreateMessageParams
-schema, the API's own rules on prefill, sampling and images), records every
-request, and answers from a script of replies and faults:
+schema, and per model the service's rules from fake_models.py: thinking types,
+effort levels, sampling, prefill, `display`, mid-conversation system messages,
+the prefix check on thinking blocks, images), records every request, serves
+`GET /v1/models[/{id}]` with real-shaped capabilities, and answers from a script
+of replies and faults:
 
     api.reply("Hello **world**")                 # streamed or JSON, as asked
     api.reply("C) Formicidae")                   # max_tokens/stop honoured
@@ -13,6 +16,13 @@ request, and answers from a script of replies and faults:
 With nothing scripted it answers "You said: <last user text>", followed by
 " [saw image/png 40x30]" (or " [saw url https://...]") for each image in that turn.
 `api.pace = lambda body: seconds` sets the latency per request (e.g. by image size).
+
+Thinking: a reply carries a thinking block when the request asks for thinking (or
+the model thinks by default and `api.think_by_default` is set: off unless a test
+wants it, so replies about other things stay plain). Its text is empty unless
+`display: "summarized"` (or an older model that summarises by default); its
+signature is a hash of the block's prefix (system, tools, earlier messages) and
+text, and later requests are checked against it as the service does.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import jsonschema
+from fake_models import BY_ID, RULES, ModelRules, model_object
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "create_message_params.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -42,25 +53,9 @@ API_KEY = "sk-ant-test-0123456789abcdef"
 VERSIONS = {"2023-06-01", "2026-10-21"}
 TOKEN_RE = re.compile(r"\s*\w+|\s*[^\w\s]|\s+")
 
-MODELS = [
-    ("claude-sonnet-5-5", "Claude Sonnet 5.5", "2026-09-30"),
-    ("claude-opus-5-5", "Claude Opus 5.5", "2026-09-30"),
-    ("claude-haiku-5-5", "Claude Haiku 5.5", "2026-09-30"),
-    ("claude-fable-5-2", "Claude Fable 5.2", "2026-07-01"),
-    ("claude-opus-4-6", "Claude Opus 4.6", "2026-02-05"),
-    ("claude-sonnet-4-6", "Claude Sonnet 4.6", "2026-02-17"),
-    ("claude-opus-4-5", "Claude Opus 4.5", "2025-11-24"),
-    ("claude-haiku-4-5", "Claude Haiku 4.5", "2025-10-15"),
-    ("claude-sonnet-4-5", "Claude Sonnet 4.5", "2025-09-29"),
-]
-NO_PREFILL = {
-    "claude-sonnet-5-5",
-    "claude-opus-5-5",
-    "claude-haiku-5-5",
-    "claude-fable-5-2",
-    "claude-opus-4-6",
-    "claude-sonnet-4-6",
-}
+MODELS = [(r.id, r.name, r.created) for r in RULES]
+NO_PREFILL = {r.id for r in RULES if not r.prefill}
+DEFAULT_THINKING = "Let me think about this."
 MAGIC = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -78,6 +73,7 @@ class Reply:
     text: str = ""
     thinking: str | None = None
     stop_reason: str = "end_turn"
+    stop_details: dict[str, Any] | None = None  # e.g. {"type": "refusal", "category": ...}
     usage: dict[str, int] | None = None
     chunk_tokens: int = 1  # tokens per text_delta
     pieces: list[str] | None = None  # exact text deltas (each counts as one token)
@@ -89,6 +85,7 @@ class Reply:
     crlf: bool = False
     multiline_data: bool = False
     raw_sse: bytes | None = None  # send exactly this body instead
+    redacted: bool = False  # add a redacted_thinking block after the thinking one
     latency: float = 0.0  # seconds before answering at all
     words_per_second: float | None = None  # pace the text at this rate (words = \S+ runs)
 
@@ -125,11 +122,12 @@ class FakeAPI:
         self.script: collections.deque[Reply | Fault] = collections.deque()
         self.latency = 0.0  # default latency for every /v1/messages answer
         self.pace: Callable[[dict[str, Any]], float] | None = None  # latency per request body
-        self.models = [
-            {"type": "model", "id": i, "display_name": n, "created_at": f"{d}T00:00:00Z"}
-            for i, n, d in MODELS
-        ]
-        self.known_models = {m["id"] for m in self.models}
+        self.models = [model_object(r) for r in RULES]
+        self.rules: dict[str, ModelRules] = dict(BY_ID)
+        self.known_models = set(self.rules)
+        self.think_by_default = False  # the service's default for thinking-by-default models
+        self.models_route = True  # False: a gateway without /v1/models (404)
+        self.dropped: list[str] = []  # thinking blocks the service left out without an error
         self._cache: set[str] = set()
         self._lock = threading.Lock()
         self._counter = 0
@@ -174,6 +172,10 @@ class FakeAPI:
     def last_body(self) -> dict[str, Any]:
         return self.messages_requests[-1].body
 
+    @property
+    def models_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path.startswith("/v1/models")]
+
     def next_id(self) -> str:
         with self._lock:
             self._counter += 1
@@ -200,36 +202,20 @@ class FakeAPI:
         model = body["model"]
         if model not in self.known_models:
             raise APIError(404, "not_found_error", f"model: {model}")
-        if version == "2026-10-21" and any(k in body for k in ("temperature", "top_p", "top_k")):
-            raise APIError(
-                400,
-                "invalid_request_error",
-                "temperature: not supported with anthropic-version 2026-10-21",
-            )
-        thinking = body.get("thinking") or {}
-        if thinking.get("type") == "enabled":
-            if thinking["budget_tokens"] >= body["max_tokens"]:
-                raise APIError(
-                    400,
-                    "invalid_request_error",
-                    "max_tokens must be greater than thinking.budget_tokens",
-                )
-            if body.get("temperature", 1) != 1:
-                raise APIError(
-                    400,
-                    "invalid_request_error",
-                    "temperature may only be set to 1 when thinking is enabled",
-                )
+        rules = self.rules[model]
+        _check_sampling(body, version, rules)
+        _check_thinking(body, rules)
         messages = body["messages"]
+        _check_roles(messages, rules)
         if messages[-1]["role"] == "assistant":
-            if model in NO_PREFILL:
+            if not rules.prefill:
                 raise APIError(
                     400,
                     "invalid_request_error",
                     "This model does not support assistant message prefill. "
                     "The conversation must end with a user message.",
                 )
-            if body.get("thinking"):
+            if thinking_on(body, rules, self.think_by_default):
                 raise APIError(
                     400, "invalid_request_error", "assistant prefill is not supported with thinking"
                 )
@@ -240,6 +226,7 @@ class FakeAPI:
                     "invalid_request_error",
                     "messages: final assistant content cannot end with trailing whitespace",
                 )
+        self._check_prefixes(body, rules)
         images = [
             b
             for m in messages
@@ -250,6 +237,40 @@ class FakeAPI:
         limit = 2000 if len(images) > 20 else 8000
         for i, block in enumerate(images):
             _check_image(block["source"], i, limit)
+
+    def alias(self, name: str, like: str) -> None:
+        """A gateway alias: answers (and lists itself) as model `like` does."""
+        self.rules[name] = self.rules[like]
+        self.known_models.add(name)
+        self.models.append({**model_object(self.rules[like]), "id": name, "display_name": name})
+
+    def _check_prefixes(self, body: dict[str, Any], rules: ModelRules) -> None:
+        """Each echoed thinking block must sit on the prefix it was produced on."""
+        messages = body["messages"]
+        for i, message in enumerate(messages):
+            content = message["content"]
+            if message["role"] != "assistant" or not isinstance(content, list):
+                continue
+            for j, block in enumerate(content):
+                if block.get("type") not in ("thinking", "redacted_thinking"):
+                    continue
+                made = _read_signature(block.get("signature") or block.get("data", ""))
+                if made is None or made[0] != rules.id:
+                    # Another model's block (or one we did not sign): left out, no error.
+                    self.dropped.append(f"messages.{i}.content.{j}: not readable by {rules.id}")
+                    continue
+                want = signature_for(rules.id, body, messages[:i], content[:j], block)
+                if made[1] == want or rules.prefix_check == "none":
+                    continue
+                if rules.prefix_check == "reject":
+                    raise APIError(
+                        400,
+                        "invalid_request_error",
+                        f"messages.{i}.content.{j}: The block is bound to a different "
+                        "conversation: system, tools or an earlier message changed after "
+                        "it was produced (prefix check failed)",
+                    )
+                self.dropped.append(f"messages.{i}.content.{j}: prefix changed")
 
     def usage_for(self, body: dict[str, Any], output_tokens: int) -> dict[str, int]:
         sizes = [len(json.dumps(m)) // 4 + 1 for m in body["messages"]]
@@ -281,6 +302,144 @@ def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     return "".join(b.get("text", "") for b in content if b.get("type") == "text")
+
+
+def _bad(message: str) -> APIError:
+    return APIError(400, "invalid_request_error", message)
+
+
+def _check_sampling(body: dict[str, Any], version: str, rules: ModelRules) -> None:
+    given = [k for k in ("temperature", "top_p", "top_k") if k in body]
+    if not given:
+        return
+    if version == "2026-10-21":
+        raise _bad(f"{given[0]}: not supported with anthropic-version 2026-10-21")
+    if rules.sampling == "none":
+        # 1.0 (temperature) and >= 0.99 (top_p) pass for backwards compatibility.
+        for key in given:
+            value = body[key]
+            if key == "top_k" or (key == "temperature" and value != 1) or value < 0.99:
+                raise _bad(f"`{key}` is deprecated for this model.")
+        return
+    if "temperature" in body and "top_p" in body:
+        raise _bad(
+            "`temperature` and `top_p` cannot both be specified for this model. "
+            "Please use only one."
+        )
+    thinking = body.get("thinking") or {}
+    if thinking.get("type") == "enabled":
+        if body.get("temperature", 1) != 1:
+            raise _bad("temperature may only be set to 1 when thinking is enabled")
+        if "top_k" in body:
+            raise _bad("top_k is not supported when thinking is enabled")
+
+
+def _check_thinking(body: dict[str, Any], rules: ModelRules) -> None:
+    thinking = body.get("thinking")
+    effort = (body.get("output_config") or {}).get("effort")
+    if effort is not None and effort not in rules.effort:
+        if not rules.effort:
+            raise _bad("output_config.effort: effort is not supported for this model")
+        raise _bad(
+            f"output_config.effort: {effort!r} is not supported for this model "
+            f"(supported: {', '.join(rules.effort)})"
+        )
+    if not thinking:
+        return
+    kind = thinking["type"]
+    if kind == "enabled" and "enabled" not in rules.thinking:
+        raise _bad(
+            '"thinking.type.enabled" is not supported for this model. Use '
+            '"thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'
+        )
+    if kind == "adaptive" and "adaptive" not in rules.thinking:
+        raise _bad(
+            '"thinking.type.adaptive" is not supported for this model. '
+            'Use "thinking.type.enabled" with "budget_tokens".'
+        )
+    if kind == "disabled" and not rules.disabled_ok:
+        if "between_tools" in rules.thinking:
+            raise _bad(
+                '"thinking.type.disabled" is not supported for this model. Use '
+                '"thinking.type.between_tools" (effort low, medium or high) for the least thinking.'
+            )
+        raise _bad('"thinking.type.disabled" is not supported for this model.')
+    if kind == "between_tools":
+        if "between_tools" not in rules.thinking:
+            raise _bad('"thinking.type.between_tools" is not supported for this model.')
+        if effort is not None and effort not in rules.between_tools_effort:
+            raise _bad(
+                '"thinking.type.between_tools" needs output_config.effort '
+                f"{', '.join(rules.between_tools_effort)}; got {effort!r}"
+            )
+    if kind == "enabled" and thinking["budget_tokens"] >= body["max_tokens"]:
+        raise _bad("max_tokens must be greater than thinking.budget_tokens")
+
+
+def _check_roles(messages: list[dict[str, Any]], rules: ModelRules) -> None:
+    """Mid-conversation system messages: supported models and placement."""
+    for i, message in enumerate(messages):
+        if message["role"] != "system":
+            continue
+        if not rules.system_messages:
+            raise _bad("role 'system' is not supported on this model")
+        after_user = i > 0 and messages[i - 1]["role"] == "user"
+        then = messages[i + 1]["role"] if i + 1 < len(messages) else None
+        if not after_user or then not in (None, "assistant"):
+            raise _bad(
+                f"messages.{i}: a system message must follow a user turn and be the last "
+                "message or be followed by an assistant turn"
+            )
+
+
+def thinking_on(body: dict[str, Any], rules: ModelRules, by_default: bool) -> bool:
+    thinking = body.get("thinking")
+    if thinking is None:
+        return by_default and rules.thinks_by_default
+    return thinking["type"] != "disabled"
+
+
+def _uncached(node: Any) -> Any:
+    """Cache markers are left out of the prefix comparison."""
+    if isinstance(node, dict):
+        return {k: _uncached(v) for k, v in node.items() if k != "cache_control"}
+    if isinstance(node, list):
+        return [_uncached(v) for v in node]
+    return node
+
+
+def signature_for(
+    model: str,
+    body: dict[str, Any],
+    before: list[dict[str, Any]],
+    blocks_before: list[dict[str, Any]],
+    block: dict[str, Any],
+) -> str:
+    """A hash of what came before a thinking block, and of the block's own text."""
+    prefix = {
+        "system": body.get("system"),
+        "tools": body.get("tools"),
+        "messages": before,
+        "blocks": [b for b in blocks_before],
+        "thinking": block.get("thinking", ""),  # a redacted block's data is its signature
+    }
+    raw = json.dumps(_uncached(prefix), sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def make_signature(model: str, digest: str) -> str:
+    return base64.b64encode(f"fake1:{model}:{digest}".encode()).decode()
+
+
+def _read_signature(signature: str) -> tuple[str, str] | None:
+    try:
+        text = base64.b64decode(signature, validate=True).decode()
+    except (binascii.Error, ValueError):
+        return None
+    parts = text.split(":")
+    if len(parts) != 3 or parts[0] != "fake1":
+        return None
+    return parts[1], parts[2]
 
 
 def _check_image(source: dict[str, Any], index: int, limit: int) -> None:
@@ -374,7 +533,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlparse(self.path)
         self._record(None, b"")
-        if url.path != "/v1/models":
+        if not url.path.startswith("/v1/models") or not self.api.models_route:
             return self._error(404, "not_found_error", f"no route {url.path}")
         headers = {k.lower(): v for k, v in self.headers.items()}
         if (
@@ -382,6 +541,16 @@ class _Handler(BaseHTTPRequestHandler):
             and headers.get("authorization") != f"Bearer {API_KEY}"
         ):
             return self._error(401, "authentication_error", "invalid x-api-key")
+        if url.path.startswith("/v1/models/"):
+            wanted = url.path[len("/v1/models/") :]
+            found = next((m for m in self.api.models if m["id"] == wanted), None)
+            if found is None and wanted in self.api.rules:  # a dated id
+                found = {**model_object(self.api.rules[wanted]), "id": wanted}
+            if found is None:
+                return self._error(404, "not_found_error", f"model: {wanted}")
+            return self._json(200, found)
+        if url.path != "/v1/models":
+            return self._error(404, "not_found_error", f"no route {url.path}")
         q = parse_qs(url.query)
         limit = int(q.get("limit", ["20"])[0])
         ids = [m["id"] for m in self.api.models]
@@ -463,7 +632,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(f": keep-alive comment{nl}{nl}".encode())
             send("ping", {"type": "ping"})
         index = 0
-        if plan.thinking is not None:
+        thought = message["content"][0] if message["content"][0]["type"] == "thinking" else None
+        if thought is not None:
             send(
                 "content_block_start",
                 {
@@ -472,7 +642,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "content_block": {"type": "thinking", "thinking": "", "signature": ""},
                 },
             )
-            for piece in tokens(plan.thinking):
+            for piece in tokens(thought["thinking"]):
                 send(
                     "content_block_delta",
                     {
@@ -486,11 +656,18 @@ class _Handler(BaseHTTPRequestHandler):
                 {
                     "type": "content_block_delta",
                     "index": 0,
-                    "delta": {"type": "signature_delta", "signature": "c2ln"},
+                    "delta": {"type": "signature_delta", "signature": thought["signature"]},
                 },
             )
             send("content_block_stop", {"type": "content_block_stop", "index": 0})
             index = 1
+        for block in message["content"][index:]:
+            if block["type"] != "redacted_thinking":
+                break
+            start = {"type": "content_block_start", "index": index, "content_block": block}
+            send("content_block_start", start)
+            send("content_block_stop", {"type": "content_block_stop", "index": index})
+            index += 1
         send(
             "content_block_start",
             {
@@ -536,6 +713,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "delta": {
                     "stop_reason": message["stop_reason"],
                     "stop_sequence": message["stop_sequence"],
+                    **({"stop_details": plan.stop_details} if plan.stop_details else {}),
                 },
                 "usage": {"output_tokens": message["usage"]["output_tokens"]},
             },
@@ -625,8 +803,21 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         "".join(toks[i : i + plan.chunk_tokens]) for i in range(0, len(toks), plan.chunk_tokens)
     ]
     content: list[dict[str, Any]] = []
-    if plan.thinking is not None:
-        content.append({"type": "thinking", "thinking": plan.thinking, "signature": "c2ln"})
+    rules = api.rules[body["model"]]
+    # A scripted thought stands for a model thinking by default when `thinking` is omitted.
+    asked = thinking_on(body, rules, api.think_by_default or plan.thinking is not None)
+    if asked:
+        display = (body.get("thinking") or {}).get("display")
+        shown = display == "summarized" or (rules.summarized_by_default and display != "omitted")
+        said = (plan.thinking or DEFAULT_THINKING) if shown else ""
+        block = {"type": "thinking", "thinking": said}
+        digest = signature_for(body["model"], body, body["messages"], [], block)
+        content.append({**block, "signature": make_signature(body["model"], digest)})
+        if plan.redacted:
+            digest = signature_for(body["model"], body, body["messages"], content, {})
+            content.append(
+                {"type": "redacted_thinking", "data": make_signature(body["model"], digest)}
+            )
     content.append({"type": "text", "text": text})
     usage = plan.usage or api.usage_for(body, len(toks))
     message = {
@@ -639,4 +830,6 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         "stop_sequence": stop_sequence,
         "usage": usage,
     }
+    if plan.stop_details:
+        message["stop_details"] = plan.stop_details
     return message, pieces

@@ -92,15 +92,8 @@ def test_chosen_model_that_refuses_prefill_is_a_clear_error(api, run) -> None:
 @pytest.mark.allow_invalid
 def test_server_refusing_prefill_is_explained(api, run) -> None:
     # A gateway alias we cannot judge locally: the API's 400 is turned into advice.
-    api.known_models.add("my-alias")
-    api.models.append({"id": "my-alias"})
-    import fakeapi
-
-    fakeapi.NO_PREFILL.add("my-alias")
-    try:
-        r = run("ask", "-m", "my-alias", "--prefill", "x", "q")
-    finally:
-        fakeapi.NO_PREFILL.discard("my-alias")
+    api.alias("my-alias", like="claude-sonnet-5-5")
+    r = run("ask", "-m", "my-alias", "--prefill", "x", "q")
     assert r.code == 1
     assert r.err.count("\n") == 1
     assert "does not accept --prefill" in r.err
@@ -109,7 +102,20 @@ def test_server_refusing_prefill_is_explained(api, run) -> None:
 
 def test_system_stop_and_temperature(api, run) -> None:
     api.reply("one two END three")
-    r = run("ask", "-s", "Be terse", "--stop", "END", "--stop", "STOP", "--temperature", "0", "q")
+    r = run(
+        "ask",
+        "-m",
+        "claude-haiku-4-5",
+        "-s",
+        "Be terse",
+        "--stop",
+        "END",
+        "--stop",
+        "STOP",
+        "--temperature",
+        "0",
+        "q",
+    )
     assert r.code == 0, r.err
     assert r.out == "one two \n"
     body = api.last_body
@@ -140,10 +146,11 @@ def test_json_output_is_the_message_object(api, run, stream: bool) -> None:
     assert r.code == 0, r.err
     msg = json.loads(r.out)
     assert msg["type"] == "message" and msg["role"] == "assistant"
-    assert msg["content"] == [
-        {"type": "thinking", "thinking": "pondering", "signature": "c2ln"},
-        {"type": "text", "text": "Hi there"},
-    ]
+    # The newest models omit thinking text unless asked: the block comes empty, signed.
+    thought, text = msg["content"]
+    assert (thought["type"], thought["thinking"]) == ("thinking", "")
+    assert thought["signature"]
+    assert text == {"type": "text", "text": "Hi there"}
     assert msg["stop_reason"] == "end_turn"
     assert msg["usage"]["output_tokens"] == 2
     assert ("stream" in api.last_body) is stream
@@ -326,9 +333,10 @@ def test_thinking_hidden_in_pipe_and_shown_on_stderr_with_flag(api, run) -> None
     assert "secret reasoning" in r.err
 
 
-def test_think_sends_a_thinking_budget(api, run) -> None:
+def test_think_budget_goes_to_a_model_that_takes_only_a_budget(api, run) -> None:
     api.reply("x", thinking="t")
-    assert run("ask", "--think", "2048", "--max-tokens", "4000", "q").code == 0
+    r = run("ask", "-m", "claude-haiku-4-5", "--think-budget", "2048", "--max-tokens", "4000", "q")
+    assert r.code == 0, r.err
     assert api.last_body["thinking"] == {"type": "enabled", "budget_tokens": 2048}
 
 
@@ -446,15 +454,16 @@ def test_a_reader_that_leaves_early_is_not_an_error(api, cli_env) -> None:
     assert done.stderr == ""
 
 
-def test_think_leaves_room_for_the_answer(api, run) -> None:
+def test_think_budget_leaves_room_for_the_answer(api, run) -> None:
     api.reply("x", thinking="t")
-    assert run("ask", "--think", "5000", "q").code == 0
+    haiku = ("-m", "claude-haiku-4-5")
+    assert run("ask", *haiku, "--think-budget", "5000", "q").code == 0
     body = api.last_body
     assert body["thinking"]["budget_tokens"] == 5000
     assert body["max_tokens"] > 5000
-    r = run("ask", "--think", "5000", "--max-tokens", "4000", "q")
+    r = run("ask", *haiku, "--think-budget", "5000", "--max-tokens", "4000", "q")
     assert r.code == 2 and "--max-tokens" in r.err
-    r = run("ask", "--think", "2000", "--temperature", "0.5", "q")
+    r = run("ask", *haiku, "--think-budget", "2000", "--temperature", "0.5", "q")
     assert r.code == 2 and "--temperature" in r.err
 
 
@@ -476,11 +485,15 @@ def test_binary_stdin_points_at_image_option(api, run) -> None:
     assert api.requests == []
 
 
-def test_prefill_in_a_session_keeps_falling_back(api, run) -> None:
+def test_prefill_in_a_session_whose_model_refuses_it_is_an_error(api, run) -> None:
+    # The session's model is the user's: no silent switch, as for a model from -m.
     api.reply("C")
     assert run("ask", "-S", "quiz", "--prefill", "The answer is (", "q1").code == 0
-    api.reply("B")
+    sent = len(api.requests)
     r = run("ask", "-S", "quiz", "--prefill", "The answer is (", "q2")
-    assert r.code == 0, r.err
-    assert r.out == "The answer is (B\n"
-    assert api.last_body["model"] == "claude-haiku-4-5"
+    assert r.code == 2
+    assert "session's model claude-sonnet-5-5 does not accept --prefill" in r.err
+    assert r.err.count("\n") == 1 and len(api.requests) == sent
+    api.reply("B")
+    r = run("ask", "-S", "quiz", "-m", "claude-haiku-4-5", "--prefill", "The answer is (", "q2")
+    assert (r.code, r.out) == (0, "The answer is (B\n")

@@ -8,11 +8,8 @@ import pytest
 
 from claude_cli.payload import (
     clean_prefill,
-    conversation,
     join_prompt,
     message_text,
-    request_body,
-    user_turn,
 )
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "create_message_params.json").read_text())
@@ -40,40 +37,58 @@ def test_prefill_trailing_whitespace_removed() -> None:
     assert clean_prefill(None) is None
 
 
+def _settings(**values):
+    from claude_cli.config import Settings
+
+    return Settings(**values, sources=dict.fromkeys(values, "flag"))
+
+
 def test_full_body_is_valid_against_the_official_schema() -> None:
+    from claude_cli.capabilities import built_in
+    from claude_cli.request import RequestOptions, shape
+
     image = {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}
     history = [
         {"role": "user", "content": "earlier"},
         {"role": "assistant", "content": [{"type": "text", "text": "synthetic"}]},
     ]
-    messages = conversation(history, user_turn("what is this?", [image]), "It is")
-    body = request_body(
-        model="claude-haiku-4-5",
-        max_tokens=100,
-        messages=messages,
-        system="Be brief",
-        stop_sequences=["END"],
-        temperature=0.2,
+    settings = _settings(model="claude-haiku-4-5", max_tokens=100, system="Be brief")
+    opts = RequestOptions(prefill="It is", stop=["END"], temperature=0.2)
+    prepared = shape(
+        settings, opts, "what is this?", lookup=built_in, history=history, images=[image],
         cache=True,
-        stream=True,
-    )
+    )  # fmt: skip
+    body = prepared.body
     assert_valid(body)
     assert body["messages"][-1] == {"role": "assistant", "content": "It is"}
     assert body["messages"][-2]["content"][0] == image  # images before the text
     assert body["cache_control"] == {"type": "ephemeral"}
+    assert body["temperature"] == 0.2 and body["stream"] is True
 
 
 def test_optional_fields_only_when_given() -> None:
-    body = request_body(model="m", max_tokens=5, messages=[user_turn("hi")])
+    from claude_cli.request import RequestOptions, shape
+
+    body = shape(_settings(model="m", max_tokens=5), RequestOptions(stream=False), "hi").body
     assert body == {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
     assert_valid(body)
 
 
-def test_thinking_body_is_valid() -> None:
-    body = request_body(
-        model="m", max_tokens=5000, messages=[user_turn("hi")], thinking_budget=2048
-    )
-    assert body["thinking"] == {"type": "enabled", "budget_tokens": 2048}
+@pytest.mark.parametrize(
+    ("model", "thinking"),
+    [
+        ("claude-haiku-4-5", {"type": "enabled", "budget_tokens": 4096}),
+        ("claude-fable-5-2", {"type": "adaptive"}),
+        ("my-gateway-alias", {"type": "adaptive"}),  # unknown: the recommended shape
+    ],
+)
+def test_thinking_body_is_valid(model: str, thinking: dict) -> None:
+    from claude_cli.capabilities import built_in
+    from claude_cli.request import RequestOptions, shape
+
+    opts = RequestOptions(think=True, effort=None)
+    body = shape(_settings(model=model), opts, "hi", lookup=built_in).body
+    assert body["thinking"] == thinking
     assert_valid(body)
 
 

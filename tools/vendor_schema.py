@@ -27,6 +27,31 @@ def _strip(node):
     return node
 
 
+def _december_2026(schemas: dict) -> None:
+    """What the service takes now that the May 2026 document lacks (../shared/api-notes.md):
+    mid-conversation `role: "system"` messages (Opus 4.8 on, every 5.x model) and
+    `thinking.type: "between_tools"` (Sonnet 5.5)."""
+    role = schemas["InputMessage"]["properties"]["role"]
+    if "system" not in role["enum"]:
+        role["enum"] = [*role["enum"], "system"]
+    schemas["ThinkingConfigBetweenTools"] = {
+        "additionalProperties": False,
+        "properties": {
+            "display": {
+                "anyOf": [{"$ref": "#/components/schemas/ThinkingDisplayMode"}, {"type": "null"}]
+            },
+            "type": {"const": "between_tools", "type": "string"},
+        },
+        "required": ["type"],
+        "type": "object",
+    }
+    param = schemas["ThinkingConfigParam"]
+    ref = {"$ref": "#/components/schemas/ThinkingConfigBetweenTools"}
+    if ref not in param["oneOf"]:
+        param["oneOf"].append(ref)
+        param["discriminator"]["mapping"]["between_tools"] = ref["$ref"]
+
+
 def main(source: str) -> None:
     spec = json.loads(Path(source).read_text())
     schemas = spec["components"]["schemas"]
@@ -48,9 +73,13 @@ def main(source: str) -> None:
 
     needed.add(ROOT)
     walk(schemas[ROOT])
+    needed.add("ThinkingDisplayMode")
+    _december_2026(schemas)
+    needed.add("ThinkingConfigBetweenTools")
     doc = {
         "$comment": f"Vendored from anthropic-openapi.json ({spec.get('info', {}).get('version')}) "
-        "by tools/vendor_schema.py; descriptions stripped.",
+        "by tools/vendor_schema.py; descriptions stripped; December 2026 additions by hand "
+        "(_december_2026).",
         "$ref": f"#/components/schemas/{ROOT}",
         "components": {"schemas": {n: _strip(schemas[n]) for n in sorted(needed)}},
     }

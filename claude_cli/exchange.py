@@ -1,0 +1,246 @@
+"""Sending one prepared request: the client, the renderer, the stream, the outcome.
+
+Used by ask, chat and describe-image. `Link` holds one client (made on first use)
+and the capabilities registry that shares it, so a cold capabilities cache costs one
+GET on the same connection as the request, and a fresh cache costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .capabilities import Capabilities, Registry, capability_shaped, fetcher
+from .config import Credentials, Settings, resolve_credentials
+from .errors import ApiError, Interrupted, StreamInterrupted
+from .render import RawRenderer, Renderer
+from .request import Prepared, RequestOptions
+from .term import Streams, json_safe
+
+if TYPE_CHECKING:
+    from .api import Client
+
+
+def make_client(
+    settings: Settings,
+    streams: Streams,
+    credentials: Credentials | None = None,
+    *,
+    note: Callable[[str], None] | None = None,
+) -> Client:
+    """An API client; retries are announced on a terminal (through `note` when given)."""
+    from .api import Client
+
+    def on_retry(attempt: int, seconds: float, reason: str) -> None:
+        if streams.stderr_tty:
+            (note or streams.note)(
+                f"{reason}; retrying in {seconds:.1f} s ({attempt}/{settings.max_retries})"
+            )
+
+    return Client(
+        settings.base_url,
+        credentials or resolve_credentials(settings),
+        settings.api_version,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        on_retry=on_retry,
+    )
+
+
+class Link:
+    """One client per command (made when first needed) and the capabilities it can fetch."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        streams: Streams,
+        *,
+        offline: bool = False,
+        client: Client | None = None,
+        note: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.streams = streams
+        self.note = note
+        self._client = client
+        self._own = client is None
+        fetch = None if offline else (lambda model: fetcher(self.client)(model))
+        self.registry = Registry(settings.base_url, fetch)
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = make_client(self.settings, self.streams, note=self.note)
+        return self._client
+
+    def lookup(self, model: str) -> Capabilities:
+        return self.registry.lookup(model)
+
+    def close(self) -> None:
+        if self._client is not None and self._own:
+            self._client.close()
+            self._client = None
+
+
+class _Silent:
+    def text(self, text: str) -> None:
+        pass
+
+    def thinking(self, text: str) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def make_renderer(
+    streams: Streams, *, json_out: bool = False, plain: bool = False, show_thinking: bool = False
+) -> Renderer:
+    if json_out:
+        return _Silent()
+    thinking_to = streams.stderr if show_thinking else None
+    if not streams.stdout_tty:
+        return RawRenderer(streams.stdout, thinking_to=thinking_to)
+    if plain:
+        return RawRenderer(streams.stdout, safe=True, thinking_to=thinking_to)
+    from .render import MarkdownRenderer
+
+    status = streams.stderr if streams.stderr_tty else thinking_to
+    return MarkdownRenderer(streams.stdout, show_thinking=show_thinking, status=status)
+
+
+class _BlockWatch:
+    """A client whose stream tells the renderer when a thinking block starts: with
+    display "omitted" a block may bring no text at all, and the terminal should
+    still say that the model is thinking."""
+
+    def __init__(self, client: Client, renderer: Renderer) -> None:
+        self._client = client
+        self._started = getattr(renderer, "thinking_started", None)
+        self.stop_details: Any = None  # kept here too, in case the builder drops it
+
+    def stream(self, body: dict[str, Any]):
+        from .stream import Other
+
+        for event in self._client.stream(body):
+            if type(event) is Other and event.name == "message_delta":
+                details = (event.data.get("delta") or {}).get("stop_details")
+                if details is not None:
+                    self.stop_details = details
+            if (
+                self._started is not None
+                and type(event) is Other
+                and event.name == "content_block_start"
+                and (event.data.get("content_block") or {}).get("type")
+                in ("thinking", "redacted_thinking")
+            ):
+                self._started()
+            yield event
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._client.create(body)
+
+
+def send(
+    settings: Settings,
+    opts: RequestOptions,
+    prepared: Prepared,
+    streams: Streams,
+    client: Client,
+    renderer: Renderer,
+    *,
+    registry: Registry | None = None,
+    json_out: bool = False,
+) -> dict[str, Any]:
+    """Send a prepared request and show the reply. Returns the Message."""
+    for note in prepared.notes:
+        streams.note(note)
+    if prepared.prefill:
+        renderer.text(prepared.prefill)
+    from .reply import fetch, stream_reply
+
+    try:
+        if opts.stream:
+            watch = _BlockWatch(client, renderer)
+            message = stream_reply(
+                watch,  # type: ignore[arg-type]
+                prepared.body,
+                renderer,
+                resumes=settings.max_retries,
+                note=streams.note if streams.stderr_tty else None,
+            )
+            if watch.stop_details is not None and message.get("stop_details") is None:
+                message = {**message, "stop_details": watch.stop_details}
+        else:
+            message = fetch(client, prepared.body, renderer)
+    except StreamInterrupted:
+        renderer.finish()
+        raise
+    except KeyboardInterrupt:
+        renderer.finish()
+        raise Interrupted() from None
+    except ApiError as e:
+        if registry is None or e.hint or not capability_shaped(e.status, e.api_message):
+            raise
+        model = prepared.body["model"]
+        registry.forget(model)  # what we cached was wrong: ask again next time
+        raise ApiError(
+            e.status,
+            e.error_type,
+            e.api_message,
+            e.request_id,
+            f"What {model} accepts has changed; claude-cli will ask the service again next run",
+        ) from None
+    renderer.finish()
+    if json_out:
+        text = json.dumps(message, ensure_ascii=False)
+        # On a terminal, C1 and bidi characters are \u-escaped: the same JSON, safe to show.
+        streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
+        streams.stdout.flush()
+    if streams.stderr_tty:
+        from .usage import usage_line
+
+        streams.note(usage_line(message))
+    return message
+
+
+# -- what a stop reason means -------------------------------------------------
+
+STOP_EXPLAINED = {
+    "pause_turn": (
+        "the service paused this turn (pause_turn), e.g. a long server-side tool run; "
+        "ask again in the session to let it continue"
+    ),
+    "model_context_window_exceeded": (
+        "the reply stopped because the conversation filled the model's context window "
+        "(model_context_window_exceeded); start a new session or a shorter prompt"
+    ),
+}
+
+
+def refusal_line(message: dict[str, Any]) -> str | None:
+    """One line for stop_reason "refusal": the category and explanation, if given."""
+    if message.get("stop_reason") != "refusal":
+        return None
+    from .term import sanitize
+
+    details = message.get("stop_details") or {}
+    category = details.get("category") if isinstance(details, dict) else None
+    explanation = details.get("explanation") if isinstance(details, dict) else None
+    line = "the model declined to answer (refusal)"
+    if category:
+        line += f": {sanitize(str(category))}"
+    if explanation:
+        line += f" — {sanitize(str(explanation))}"
+    return line
+
+
+def explain_stop(message: dict[str, Any], note: Callable[[str], None]) -> None:
+    """Plain words for stop reasons a person would not guess."""
+    said = STOP_EXPLAINED.get(str(message.get("stop_reason")))
+    if said:
+        note(said)
+
+
+__all__ = ["Link", "explain_stop", "make_client", "make_renderer", "refusal_line", "send"]

@@ -151,7 +151,7 @@ def test_server_strings_are_sanitised(api, run) -> None:
     assert cells[5] == "low,^[[31mred"
 
 
-def test_show_prints_one_model_in_full_falling_back_to_the_list(api, run) -> None:
+def test_show_prints_one_model_in_full(api, run) -> None:
     api.models = LINEUP
     r = run("models", "show", "claude-opus-4-6")
     assert r.code == 0, r.err
@@ -167,10 +167,27 @@ def test_show_prints_one_model_in_full_falling_back_to_the_list(api, run) -> Non
     assert got["capabilities.context_management.clear_thinking_20251015"] == "yes"
     assert got["capabilities.pdf_input"] == "yes"
     assert got["capabilities.structured_outputs"] == "yes"
-    # Asked for the one model first; this server has no such route, so the list answered.
-    paths = [q.path for q in api.requests]
-    assert paths[0] == "/v1/models/claude-opus-4-6"
-    assert paths[1] == "/v1/models"
+    # The one model was asked for, and answered: no list needed.
+    assert [q.path for q in api.requests] == ["/v1/models/claude-opus-4-6"]
+
+
+def test_show_falls_back_to_the_list_without_the_route(api, run, monkeypatch) -> None:
+    """A gateway that lists models but has no /v1/models/{id}: the list answers."""
+    api.models = LINEUP
+    handler = api.httpd.RequestHandlerClass
+    original = handler.do_GET
+
+    def without_one_model_route(self) -> None:
+        if self.path.startswith("/v1/models/"):
+            self._record(None, b"")
+            return self._error(404, "not_found_error", f"no route {self.path}")
+        return original(self)
+
+    monkeypatch.setattr(handler, "do_GET", without_one_model_route)
+    r = run("models", "show", "claude-opus-4-6")
+    assert r.code == 0, r.err
+    assert "claude-opus-4-6" in r.out
+    assert [q.path for q in api.requests] == ["/v1/models/claude-opus-4-6", "/v1/models"]
 
 
 def test_show_json_and_ids_that_are_not_path_safe(api, run) -> None:

@@ -205,10 +205,10 @@ def test_usage_shows_tokens_cache_reads_and_cost(env: FakeAPI) -> None:
 
 
 def test_usage_for_a_model_without_a_price_says_so(env: FakeAPI) -> None:
-    env.known_models.add("my-gateway-alias")  # a name the price table cannot know
+    env.alias("my-gateway-alias", like="claude-sonnet-5-5")  # a name no price table knows
     h = Harness(env)
     h.type("/model my-gateway-alias\rhi\r/usage\r")
-    assert "cost unknown (no price for my-gateway-alias)" in h.notes[-1]
+    assert "cost unknown (no price for my-gateway-alias)" in h.notes[-1], h.notes
 
 
 def test_errors_are_shown_and_the_loop_goes_on(env: FakeAPI) -> None:

@@ -339,6 +339,8 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.dry_run or opts.curl:
         dry_run(settings, prepared, streams, curl=opts.curl)
         return
+    if name is not None:
+        session.check_writable(name)  # fail before paying when the reply could not be saved
     message = send(settings, opts, prepared, streams)
     if name is not None:
         save_exchange(name, settings, prepared, message)

@@ -14,13 +14,15 @@ Ctrl-C during a reply stops it and returns to the prompt. What was already
 shown is kept as the assistant turn (trailing whitespace trimmed), so the
 conversation on disk always alternates user/assistant and matches the screen;
 when nothing was shown yet, nothing is saved. `/undo` drops a stopped reply,
-`/retry` regenerates it.
+`/retry` regenerates it. SIGTERM and SIGHUP stop a reply the same way, then the
+chat ends (exit 128 + the signal's number).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -111,6 +113,7 @@ class Chat:
         self.prefill: str | None = None
         self.last_usage: dict[str, Any] | None = None  # {"model", "usage"} of the last reply
         self.done = False
+        self.prompt_app: Any = None  # the running prompt-toolkit application, if any
 
     # -- what the user sees about the state ---------------------------------
 
@@ -150,12 +153,20 @@ class Chat:
 
     def message(self, text: str) -> None:
         turn = user_turn(text, self.images or None)
-        self._reply(turn, history=None, retry=False)
+        self._reply(turn, history=None)
 
     def _reply(
-        self, turn: dict[str, Any], *, history: list[dict[str, Any]] | None, retry: bool
+        self,
+        turn: dict[str, Any],
+        *,
+        history: list[dict[str, Any]] | None,
+        retried: dict[str, Any] | None = None,
     ) -> None:
-        fresh = session.read(self.name)  # another process may have added turns
+        """Send `turn` after `history` (default: the session's messages) and save
+        the exchange; with `retried`, the new reply replaces that last message."""
+        # Fails before paying when the reply could not be saved; another process
+        # may have added turns, so this is also the fresh read.
+        fresh = session.check_writable(self.name)
         if fresh is not None:
             self.doc = fresh
         if history is None:
@@ -173,21 +184,27 @@ class Chat:
         try:
             message = self.send(prepared, renderer, self.settings)
         except Interrupted:
-            self._stopped(turn, renderer, retry)
+            self._stopped(turn, renderer, retried is not None)
             return
         usage = session.usage_of(message)
-        self.doc = session.record_exchange(
-            self.name,
-            turn,
-            session.assistant_turn(message, prepared.prefill),
+        self.last_usage = {"model": prepared.body["model"], "usage": usage}
+        saved = dict(
             model=self.settings.model,
             reply_model=prepared.body["model"],
             system=self.settings.system,
             usage=usage,
-            replace_last=retry,
         )
-        self.last_usage = {"model": prepared.body["model"], "usage": usage}
+        reply = session.assistant_turn(message, prepared.prefill)
         self.images, self.image_names, self.prefill = [], [], None
+        if retried is None:
+            self.doc = session.record_exchange(self.name, turn, reply, **saved)
+            return
+        self.doc, replaced = session.record_retry(self.name, turn, retried, reply, **saved)
+        if not replaced:
+            self.note(
+                "the session changed during /retry: the new reply was added after the "
+                "newer turns (nothing was overwritten)"
+            )
 
     def _stopped(self, turn: dict[str, Any], renderer: _Recording, retry: bool) -> None:
         if self.interactive and isatty(self.out):
@@ -268,7 +285,7 @@ class Chat:
         if len(msgs) < 2 or msgs[-1].get("role") != "assistant" or msgs[-2].get("role") != "user":
             self.note("nothing to retry yet")
             return
-        self._reply(msgs[-2], history=msgs[:-2], retry=True)
+        self._reply(msgs[-2], history=msgs[:-2], retried=msgs[-1])
 
     def cmd_undo(self, arg: str) -> None:
         if not self.messages:
@@ -291,7 +308,7 @@ class Chat:
         rows = []
         for doc in session.summaries()[:20]:
             if isinstance(doc, SessionError):
-                rows.append(f"  ? {doc.message}")
+                rows.append(f"  skipped: {doc.message}")
                 continue
             mark = "*" if doc["name"] == self.name else " "
             rows.append(
@@ -373,12 +390,15 @@ def run_tty(
     prompt_session = make_prompt_session(chat, history_file, input=input, output=output)
     chat.note(chat.header())
     while not chat.done:
+        chat.prompt_app = prompt_session.app
         try:
             line = prompt_session.prompt()
         except KeyboardInterrupt:
             continue  # Ctrl-C at the prompt: a fresh, empty line
         except EOFError:
             break
+        finally:
+            chat.prompt_app = None
         try:
             chat.handle(line)
         except CliError as e:
@@ -426,8 +446,15 @@ def make_prompt_session(
     )
 
 
-def history_path() -> Path:
-    """The prompt history file (0600 in a 0700 folder), created if missing."""
+# The input history keeps the newest entries within both limits (it holds pastes).
+HISTORY_ENTRIES = 1000
+HISTORY_BYTES = 1_000_000
+
+
+def history_path() -> Path | None:
+    """The prompt history file (0600 in a 0700 folder), created if missing,
+    tightened if it was not private, trimmed to the newest entries. None (no
+    saved history, said on stderr by the caller) when it cannot be used."""
     import os
 
     from platformdirs import user_state_dir
@@ -435,10 +462,33 @@ def history_path() -> Path:
     from .store import ensure_private_dir
 
     folder = Path(user_state_dir("claude-cli"))
-    ensure_private_dir(folder)
     path = folder / "chat_history"
-    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    try:
+        ensure_private_dir(folder)
+        os.chmod(folder, 0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)  # a file from before (or another tool) may be 0644
+        trim_history(path)
+    except OSError:
+        return None
     return path
+
+
+def trim_history(path: Path, entries: int = HISTORY_ENTRIES, size: int = HISTORY_BYTES) -> None:
+    """Keep the newest `entries` of a prompt-toolkit FileHistory, at most `size`
+    bytes of them. Each entry starts with a "# <time>" line (its text lines
+    start with "+"), so splitting before those lines never cuts one."""
+    from .store import write_private
+
+    raw = path.read_bytes()
+    starts = [m.start() for m in re.finditer(rb"(?m)^# ", raw)]
+    if len(starts) <= entries and len(raw) <= size:
+        return
+    keep = starts[-entries:] if entries > 0 else []
+    while keep and len(raw) - keep[0] > size:
+        keep.pop(0)
+    cut = keep[0] if keep else len(raw)
+    write_private(path, b"\n" + raw[cut:])
 
 
 # -- wiring --------------------------------------------------------------------
@@ -475,17 +525,65 @@ def run_chat(
         interactive=interactive,
     )
     try:
-        if interactive:
-            output = None
-            if not streams.stdout_tty:  # replies go to the file; the prompt to the screen
-                from prompt_toolkit.output import create_output
+        with stop_signals(chat) as caught:
+            try:
+                if interactive:
+                    output = None
+                    if not streams.stdout_tty:  # replies to the file; the prompt to the screen
+                        from prompt_toolkit.output import create_output
 
-                output = create_output(stdout=streams.stderr)
-            run_tty(chat, history_file=history_path(), output=output)
-        else:
-            run_lines(chat, streams.stdin)
+                        output = create_output(stdout=streams.stderr)
+                    history = history_path()
+                    if history is None:
+                        streams.note("the input history cannot be saved (state folder unusable)")
+                    run_tty(chat, history_file=history, output=output)
+                else:
+                    run_lines(chat, streams.stdin)
+            except (Interrupted, KeyboardInterrupt):
+                if not caught:
+                    raise
+            if caught:
+                raise Terminated(caught[0])
     finally:
         client.close()
+
+
+class Terminated(CliError):
+    """SIGTERM or SIGHUP ended the chat (after keeping a partial reply as Ctrl-C does)."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.exit_code = 128 + signum
+
+
+@contextmanager
+def stop_signals(chat: Chat) -> Iterator[list[int]]:
+    """While chatting, SIGTERM and SIGHUP act like Ctrl-C during a reply (the
+    partial reply is kept) and like Ctrl-D at the prompt, and the chat then ends.
+    Yields the list the caught signal is put in."""
+    import signal
+
+    caught: list[int] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        caught.append(signum)
+        chat.done = True
+        app = chat.prompt_app
+        if app is not None and app.is_running:
+            # At the prompt: leave it the way Ctrl-D does, terminal restored.
+            app.loop.call_soon_threadsafe(lambda: app.exit(exception=EOFError()))
+            return
+        raise KeyboardInterrupt  # during a reply: stopped like Ctrl-C
+
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield caught
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 __all__ = ["COMMANDS", "Chat", "run_chat", "run_lines", "run_tty"]

@@ -10,7 +10,7 @@ function __claude_cli_subcommands
         case ''
             printf '%s\n' 'ask	Ask Claude one question and print the answer.' 'describe-image	Describe one or many images, each its own request, several at a time.' 'models	List the models your key can use (GET /v1/models).' 'chat	Chat with Claude in a REPL (/help inside lists the commands).' 'sessions	List, show, export, import, rename, delete and search saved sessions.' 'config	See and edit settings (config.toml), and which credentials are found.'
         case 'sessions'
-            printf '%s\n' 'list	Sessions, newest first: name, turns, model, updated, first words.' 'show	Print a session\'s conversation, with token usage and estimated cost.' 'export	Print a session as Markdown or JSON.' 'import	Create a session from a JSON list of messages.' 'rename	Rename a session.' 'delete	Delete a session (asks first on a terminal).' 'search	Find messages containing TEXT in every session.'
+            printf '%s\n' 'list	Sessions, newest first: name, turns, model, updated, first words.' 'show	Print a session\'s conversation, with token usage and estimated cost.' 'export	Print a session as Markdown or JSON.' 'import	Create a session from a JSON list of messages.' 'rename	Rename a session.' 'delete	Delete sessions (asks first on a terminal).' 'search	Find messages containing TEXT in every session.'
         case 'config'
             printf '%s\n' 'path	Print the config file\'s path (CLAUDE_CLI_CONFIG overrides it).' 'show	Show every setting, where it came from (env, file, default) and the…' 'set	Check a setting and save it in the config file (comments are kept).' 'unset	Remove a setting from the config file, so its default applies again.'
     end
@@ -154,14 +154,14 @@ function __claude_cli_arg_kind
             printf '%s\n' 'file'
         case 'sessions rename/0'
             printf '%s\n' 'session'
-        case 'sessions delete/0'
-            printf '%s\n' 'session'
         case 'config set/0'
             printf '%s\n' 'choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images'
         case 'config unset/0'
             printf '%s\n' 'choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images'
         case 'describe-image/*'
             printf '%s\n' 'file'
+        case 'sessions delete/*'
+            printf '%s\n' 'session'
     end
 end
 

@@ -362,8 +362,9 @@ def test_list_show_search(run, api, home):
         "alpha:1: user: Tell me about otters please",
         "alpha:2: assistant: You said: Tell me about otters please",
     ]
+    # like grep: no match is exit status 1
     none = run("sessions", "search", "wombat")
-    assert none.code == 0 and none.out == "" and "no session mentions" in none.err
+    assert none.code == 1 and none.out == "" and "no session mentions" in none.err
 
 
 def test_import_accepts_lists_and_objects_and_validates(run, api, home, tmp_path):

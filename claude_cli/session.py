@@ -797,11 +797,13 @@ def _record(
         if usage is not None:
             add_usage(doc, reply_model or model, usage)
 
+    seen = _known.get(path_for(name))  # what was read before the reply, for recovery
     try:
         doc = modify(name, change, create=lambda: new_doc(name, model, system))
     except Exception as e:
         try:
-            kept = keep_recovery(name, user, assistant, model, system, usage, reply_model)
+            before = seen[0] if seen else None
+            kept = keep_recovery(name, user, assistant, model, system, usage, reply_model, before)
         except Exception:  # the error about the save matters more
             kept = "The reply could not be kept in a file either (it was shown above)"
         raise SessionError(
@@ -836,14 +838,22 @@ def keep_recovery(
     system: str | None,
     usage: dict[str, Any] | None,
     reply_model: str | None = None,
+    before: bytes | None = None,
 ) -> str:
     """Write the conversation with its new exchange as a session file (0600) where
-    one can be written; returns a sentence saying where, for the error."""
+    one can be written; returns a sentence saying where, for the error. The
+    history is the stored session's, or the one read before the reply (`before`)
+    when the file cannot be read any more."""
     doc = new_doc(name, model, system)
     try:
         stored = read(name)
     except SessionError:
         stored = None
+    if stored is None and before is not None:
+        try:
+            stored = parse(before, path_for(name), name)
+        except SessionError:
+            stored = None
     if stored is not None:
         doc["messages"] = list(stored["messages"])
         doc["replies"] = list(stored["replies"])

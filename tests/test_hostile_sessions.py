@@ -5,6 +5,7 @@ against the fake server where a user would meet it."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -16,6 +17,8 @@ from typing import Any
 
 import pexpect
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fakeapi import API_KEY
 from terminal import spawn
@@ -558,3 +561,118 @@ def test_delete_takes_several_names_and_checks_them_all_first(run, api, home):
     assert both.code == 0, both.err
     assert not spath(home, "a").exists() and not spath(home, "b").exists()
     assert spath(home, "c").exists()
+
+
+# -- 10. the loader fuzzed -----------------------------------------------------------
+
+# Text with lone surrogates among the rest: json.dumps writes them as \ud800 escapes.
+TEXT = st.text(st.characters(exclude_categories=()), max_size=12) | st.sampled_from(
+    ["\ud800", "a\udcffb", "\U0001f600", "\x1b]52;c;eA==\x07"]
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+BLOCK = st.fixed_dictionaries(
+    {"type": st.sampled_from(["text", "image", "thinking", "tool_use"]) | JSON},
+    optional={
+        "text": TEXT | JSON,
+        "source": st.fixed_dictionaries(
+            {"type": st.just("base64"), "data": st.just("blob:sha256:" + "0" * 64) | TEXT}
+        )
+        | JSON,
+    },
+)
+MESSAGE = st.fixed_dictionaries(
+    {
+        "role": st.sampled_from(["user", "assistant", "system"]) | JSON,
+        "content": TEXT | st.lists(BLOCK | JSON, max_size=3) | JSON,
+    }
+)
+USAGE = st.dictionaries(
+    st.sampled_from(["input_tokens", "output_tokens", "cache_creation", "x"]),
+    st.integers(min_value=0) | JSON,
+    max_size=4,
+)
+DOC = st.fixed_dictionaries(
+    {"version": st.just(1) | JSON, "messages": st.lists(MESSAGE | JSON, max_size=4)},
+    optional={
+        "format": st.just("claude-cli-session") | JSON,
+        "name": st.just("fuzz") | JSON,
+        "created": TEXT | JSON,
+        "updated": TEXT | JSON,
+        "model": TEXT | JSON,
+        "system": TEXT | st.lists(BLOCK, max_size=2) | JSON,
+        "usage": USAGE | JSON,
+        "replies": st.lists(
+            st.fixed_dictionaries({}, optional={"at": TEXT, "model": TEXT, "usage": USAGE}) | JSON,
+            max_size=3,
+        )
+        | JSON,
+    },
+)
+
+
+def _everything_works_on(session, raw: bytes) -> None:
+    """`raw` is refused with a SessionError, or it loads and then saves, lists,
+    shows, exports, searches and takes a new turn."""
+    import io
+
+    from claude_cli import session_cmds
+    from claude_cli.errors import SessionError
+    from claude_cli.term import Streams
+
+    try:
+        doc = session.parse(raw, "fuzz.json", "fuzz")
+    except SessionError:
+        return
+    with session.locked("fuzz"):
+        session.save(doc, "fuzz")
+    (listed,) = session.summaries()
+    assert not isinstance(listed, SessionError), listed.message  # what loads, saves and reloads
+    streams = Streams(io.StringIO(), io.StringIO(), io.StringIO())
+    session_cmds.list_sessions(streams)
+    session_cmds.show("fuzz", streams)
+    session_cmds.summary_line(listed)
+    session.export_markdown(listed)
+    session.first_words(listed)
+    list(session.search("a"))
+    with contextlib.suppress(SessionError):  # a good reference to a missing blob is one
+        session.export_json(listed)
+    turn = {"role": "user", "content": "more"}
+    usage = {"input_tokens": 1, "output_tokens": 1}
+    session.record_exchange("fuzz", turn, None, model="m", system=None, usage=usage)
+    assert session.load("fuzz")["messages"][-1] == turn
+
+
+@pytest.fixture(scope="module")
+def fuzz_store(tmp_path_factory):
+    home = tmp_path_factory.mktemp("fuzz")
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CACHE_HOME")}
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    from claude_cli import session
+
+    session._made.clear()
+    session._known.clear()
+    yield session
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    session._made.clear()
+    session._known.clear()
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=DOC)
+def test_fuzz_session_documents(fuzz_store, doc):
+    _everything_works_on(fuzz_store, json.dumps(doc).encode())
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(max_size=200) | JSON.map(lambda v: json.dumps(v).encode()))
+def test_fuzz_session_bytes(fuzz_store, raw):
+    _everything_works_on(fuzz_store, raw)

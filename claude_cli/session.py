@@ -228,10 +228,8 @@ def parse(raw: bytes | str, where: Path | str, name: str | None = None) -> Doc:
         if not isinstance(doc.get(key), str):
             doc[key] = None
     doc["usage"] = _counts(doc.get("usage"))
-    doc["replies"] = [
-        {**reply, "usage": _counts(reply.get("usage"), details=True)}
-        for reply in doc.get("replies") or []
-    ]
+    if doc.get("replies") is None:
+        doc["replies"] = []
     return doc
 
 
@@ -261,12 +259,17 @@ def _counts(usage: Any, *, details: bool = False) -> dict[str, Any]:
 def _usage_problem(usage: Any, at: str) -> str | None:
     if usage is None:
         return None
-    if not isinstance(usage, dict):
+    if type(usage) is not dict:
         return f"{at} is not an object"
     for key in USAGE_KEYS:
-        if key in usage and not _is_count(usage[key]):
-            return f"{at}.{key} is {_show(usage[key])}, not a token count"
+        value = usage.get(key)
+        if value is not None and (type(value) is not int or value < 0):  # bool is no count
+            return f"{at}.{key} is {_show(value)}, not a token count"
     return None
+
+
+def _flat_usage(usage: Any) -> bool:
+    return usage is None or not any(type(v) in _CONTAINERS for v in usage.values())
 
 
 def _show(value: Any, limit: int = 40) -> str:
@@ -290,24 +293,68 @@ def _shape_problem(doc: Doc, check_surrogates: bool) -> str | None:
     problem = _usage_problem(doc.get("usage"), "'usage'")
     if problem:
         return problem
+    # Containers the checks here do not look into: only they can hide deep nesting.
+    # A long plain conversation has none, so checking depth costs it nothing.
+    roots: list[tuple[Any, int]] = [
+        (v, 1)
+        for k, v in doc.items()
+        if k not in ("messages", "replies") and isinstance(v, _CONTAINERS)
+    ]
     replies = doc.get("replies")
     if replies is not None:
         if not isinstance(replies, list):
             return "'replies' is not a list"
         for i, reply in enumerate(replies):
-            at = f"reply {i + 1}"
-            if not isinstance(reply, dict):
-                return f"{at} is not an object"
-            if reply.get("model") is not None and not isinstance(reply["model"], str):
-                return f"{at}'s model is not a string"
-            problem = _usage_problem(reply.get("usage"), f"{at}'s usage")
+            if type(reply) is not dict:
+                return f"reply {i + 1} is not an object"
+            model = reply.get("model")
+            if model is not None and type(model) is not str:
+                return f"reply {i + 1}'s model is not a string"
+            problem = _usage_problem(reply.get("usage"), "")
             if problem:
-                return problem
+                return f"reply {i + 1}'s usage{problem}"
+            if len(reply) <= 3 and _flat_usage(reply.get("usage")):
+                continue  # {"at", "model", "usage"} with plain counts: nothing deeper
+            for key, value in reply.items():
+                if key == "usage" and isinstance(value, dict):
+                    roots += [(v, 4) for v in value.values() if isinstance(v, _CONTAINERS)]
+                elif isinstance(value, _CONTAINERS):
+                    roots.append((value, 3))
     for i, message in enumerate(doc["messages"]):
+        if _plain_message(message):
+            continue
         problem = message_problem(message)
         if problem:
             return f"message {i + 1} {problem}"
-    return _structure_problem(doc, check_surrogates)
+        for key, value in message.items():
+            if key == "content" and isinstance(value, list):
+                for block in value:
+                    roots += [(v, 5) for v in block.values() if isinstance(v, _CONTAINERS)]
+            elif isinstance(value, _CONTAINERS):
+                roots.append((value, 3))
+    if check_surrogates:
+        return _structure_problem([(doc, 0)], check_surrogates=True)
+    return _structure_problem(roots, check_surrogates=False)
+
+
+_CONTAINERS = (dict, list)
+_ROLE_SET = frozenset(ROLES)
+
+
+def _plain_message(message: Any) -> bool:
+    """The common case, checked fast: {"role", "content"} with text, or text blocks."""
+    if type(message) is not dict or len(message) != 2:
+        return False
+    role = message.get("role")
+    if type(role) is not str or role not in _ROLE_SET:
+        return False
+    content = message.get("content")
+    if type(content) is str:
+        return True
+    return type(content) is list and all(
+        type(b) is dict and len(b) == 2 and b.get("type") == "text" and type(b.get("text")) is str
+        for b in content
+    )
 
 
 def _is_block(block: Any) -> bool:
@@ -337,24 +384,30 @@ def message_problem(message: Any) -> str | None:
     return None
 
 
-def _structure_problem(value: Any, check_surrogates: bool) -> str | None:
-    """Too deep, or (when asked) a string with a lone surrogate. Iterative: the
-    point is to be safe from deep input."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
+def _structure_problem(roots: Any, check_surrogates: bool) -> str | None:
+    """Too deep, or (when asked) a string with a lone surrogate, anywhere under
+    the (value, depth) `roots`. Iterative: the point is to be safe from deep input."""
+    stack: list[tuple[Any, int]] = list(roots)
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):
             if depth >= MAX_DEPTH:
                 return f"nested deeper than {MAX_DEPTH} levels"
-            stack.extend((v, depth + 1) for v in item.values())
+            values: Any = item.values()
             if check_surrogates:
-                stack.extend((k, depth + 1) for k in item)
+                values = [*item, *values]
         elif isinstance(item, list):
             if depth >= MAX_DEPTH:
                 return f"nested deeper than {MAX_DEPTH} levels"
-            stack.extend((v, depth + 1) for v in item)
-        elif check_surrogates and isinstance(item, str) and _SURROGATE.search(item):
-            return "contains a lone surrogate (a \\ud800-\\udfff escape that is no character)"
+            values = item
+        else:
+            if check_surrogates and isinstance(item, str) and _SURROGATE.search(item):
+                return "contains a lone surrogate (a \\ud800-\\udfff escape that is no character)"
+            continue
+        if check_surrogates:
+            stack.extend((v, depth + 1) for v in values)
+        else:
+            stack.extend((v, depth + 1) for v in values if isinstance(v, _CONTAINERS))
     return None
 
 
@@ -1076,7 +1129,7 @@ def import_session(name: str, raw: str, where: str) -> Doc:
         raise SessionError(f"{where} is not valid JSON ({e})") from None
     except RecursionError:
         raise SessionError(f"{where} is nested too deeply to be a conversation") from None
-    problem = _structure_problem(data, True)
+    problem = _structure_problem([(data, 0)], check_surrogates=True)
     if problem:
         raise SessionError(f"{where}: {problem}")
     model = system = None

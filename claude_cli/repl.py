@@ -113,6 +113,7 @@ class Chat:
         self.prefill: str | None = None
         self.last_usage: dict[str, Any] | None = None  # {"model", "usage"} of the last reply
         self.done = False
+        self.saving = False  # a paid reply is being written: signals wait for it
         self.prompt_app: Any = None  # the running prompt-toolkit application, if any
 
     # -- what the user sees about the state ---------------------------------
@@ -196,10 +197,11 @@ class Chat:
         )
         reply = session.assistant_turn(message, prepared.prefill)
         self.images, self.image_names, self.prefill = [], [], None
-        if retried is None:
-            self.doc = session.record_exchange(self.name, turn, reply, **saved)
-            return
-        self.doc, replaced = session.record_retry(self.name, turn, retried, reply, **saved)
+        with self._saving():
+            if retried is None:
+                self.doc = session.record_exchange(self.name, turn, reply, **saved)
+                return
+            self.doc, replaced = session.record_retry(self.name, turn, retried, reply, **saved)
         if not replaced:
             self.note(
                 "the session changed during /retry: the new reply was added after the "
@@ -216,18 +218,27 @@ class Chat:
             what = "the previous reply is kept" if retry else "nothing was saved"
             self.note(f"stopped; {what}")
         else:
-            self.doc = session.record_exchange(
-                self.name,
-                turn,
-                {"role": "assistant", "content": shown},
-                model=self.settings.model,
-                system=self.settings.system,
-                usage=None,
-            )
+            with self._saving():
+                self.doc = session.record_exchange(
+                    self.name,
+                    turn,
+                    {"role": "assistant", "content": shown},
+                    model=self.settings.model,
+                    system=self.settings.system,
+                    usage=None,
+                )
             self.images, self.image_names, self.prefill = [], [], None
             self.note("stopped; the partial reply is kept (/retry regenerates it, /undo drops it)")
         if not self.interactive:
             raise Interrupted()
+
+    @contextmanager
+    def _saving(self) -> Iterator[None]:
+        self.saving = True
+        try:
+            yield
+        finally:
+            self.saving = False
 
     # -- slash commands -------------------------------------------------------
 
@@ -561,8 +572,8 @@ class Terminated(CliError):
 @contextmanager
 def stop_signals(chat: Chat) -> Iterator[list[int]]:
     """While chatting, SIGTERM and SIGHUP act like Ctrl-C during a reply (the
-    partial reply is kept) and like Ctrl-D at the prompt, and the chat then ends.
-    Yields the list the caught signal is put in."""
+    partial reply is kept) and like Ctrl-D at the prompt, and the chat then ends;
+    a reply being saved is saved first. Yields the list the caught signal is put in."""
     import signal
 
     caught: list[int] = []
@@ -570,6 +581,8 @@ def stop_signals(chat: Chat) -> Iterator[list[int]]:
     def stop(signum: int, frame: Any) -> None:
         caught.append(signum)
         chat.done = True
+        if chat.saving:
+            return  # let the reply be written; the chat ends right after
         app = chat.prompt_app
         if app is not None and app.is_running:
             # At the prompt: leave it the way Ctrl-D does, terminal restored.

@@ -272,6 +272,16 @@ def test_list_and_search_skip_malformed_files_with_a_note(run, api, home):
     assert str(deep) in found.err and str(nonobj) in found.err
 
 
+def test_chat_sessions_skips_a_malformed_file_with_a_note(env_chat):
+    h, _, home = env_chat
+    h.type("hello\r", until_sent=1)
+    bad = write_session(home, "broken", DEEP)
+    h.chat.handle("/sessions")
+    listing = h.notes[-1]
+    assert "* t  1 turn" in listing
+    assert f"skipped: session file {bad}" in listing and "nested too deeply" in listing
+
+
 # -- 4. a blob reference is a digest, never a path --------------------------------
 
 

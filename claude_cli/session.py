@@ -3,7 +3,9 @@
 Layout under ``platformdirs.user_data_dir("claude-cli")`` (0700 folders, 0600 files)::
 
     sessions/NAME.json     the session (format below)
-    sessions/.NAME.lock    taken around every read-modify-write
+    sessions/.NAME.lock    taken around every read-modify-write (removed when
+                           no session has the name)
+    .blobs.lock            taken by blob reuse and collection
     blobs/<sha256>         image bytes (base64 text), stored once, shared
 
 A session file is a JSON object::
@@ -13,6 +15,7 @@ A session file is a JSON object::
      "replies": [{"at", "model", "usage"} per reply],
      "messages": [Messages API messages, one per line]}
 
+Roles are user, assistant and system; blocks of any ``type`` are kept.
 ``messages`` is the Messages API's own shape, except that an image block's
 base64 ``data`` is replaced by ``"blob:sha256:<hex>"`` (":" is not base64, so the
 two never mix). Loading for a request puts the bytes back (`inline`); saving never

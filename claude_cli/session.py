@@ -23,7 +23,7 @@ re-reads or re-writes them, so a long chat with images stays cheap to save.
 
 Every change is lock → read → change → atomic write (`store.write_private`), so two
 ``ask --session`` at once never lose a turn; a file that does not parse, or does not
-have the shape below, is an error naming it and is never overwritten. A session is
+have that shape, is an error naming it and is never overwritten. A session is
 saved under the name it was asked for: the ``name`` field inside is informational.
 
 A paid reply is never lost: `check_writable` runs before a request is sent, and

@@ -358,6 +358,38 @@ def test_a_held_lock_fails_before_paying(in_process, monkeypatch):
     assert "nothing was sent" in e.value.message
 
 
+def test_a_lock_held_past_the_reply_keeps_it_in_tmp_when_the_cache_is_unusable(
+    in_process, home, tmp_path, monkeypatch
+):
+    import tempfile
+
+    from claude_cli.errors import SessionError
+
+    session = in_process
+    session.record_exchange(
+        "held", {"role": "user", "content": "one"}, None, model="m", system=None, usage=None
+    )
+    monkeypatch.setattr(session, "LOCK_TIMEOUT", 0.05)
+    (home / "cache").rmdir()
+    (home / "cache").write_text("not a folder")  # the recovery folder cannot be made
+    spare = tmp_path / "tmpdir"
+    spare.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spare))
+    reply = {"role": "assistant", "content": "paid for"}
+    with session.locked("held"), pytest.raises(SessionError) as e:  # another writer hangs on
+        session.record_exchange(
+            "held", {"role": "user", "content": "two"}, reply, model="m", system=None, usage={}
+        )
+    assert "locked by another claude-cli" in e.value.message
+    (kept,) = list(spare.iterdir())
+    assert str(kept) in e.value.message and kept.stat().st_mode & 0o777 == 0o600
+    assert [m["content"] for m in json.loads(kept.read_text())["messages"]] == [
+        "one",
+        "two",
+        "paid for",
+    ]
+
+
 def _break_the_save(home: Path, name: str):
     """A `pace` hook: while the request is at the server, the session file becomes
     a folder, so the save after the reply fails the way a full disk would."""

@@ -201,6 +201,8 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         if offline:
             dry_run(settings, prepared, streams, curl=opts.curl)
             return
+        if name is not None:
+            session.check_writable(name)  # fail before paying when the reply could not be saved
         message = send(
             settings, opts, prepared, streams, client=link.client, registry=link.registry
         )

@@ -554,16 +554,17 @@ def sessions_rename(old: NameArg, new: NameArg) -> None:
     epilog=_examples(
         "sessions delete trip",
         "sessions delete trip --yes",
+        "sessions delete old-1 old-2 old-3 --yes",
     ),
 )
 def sessions_delete(
-    name: NameArg,
+    names: Annotated[list[str], typer.Argument(help="Session names.", show_default=False)],
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a session (asks first on a terminal)."""
+    """Delete sessions (asks first on a terminal)."""
     from .session_cmds import delete
 
-    delete(name, yes, _streams())
+    delete(names, yes, _streams())
 
 
 @sessions_app.command(

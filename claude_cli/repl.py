@@ -14,13 +14,15 @@ Ctrl-C during a reply stops it and returns to the prompt. What was already
 shown is kept as the assistant turn (trailing whitespace trimmed), so the
 conversation on disk always alternates user/assistant and matches the screen;
 when nothing was shown yet, nothing is saved. `/undo` drops a stopped reply,
-`/retry` regenerates it.
+`/retry` regenerates it. SIGTERM and SIGHUP stop a reply the same way, then the
+chat ends (exit 128 + the signal's number).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -125,6 +127,8 @@ class Chat:
         self.prefill: str | None = None
         self.last_usage: dict[str, Any] | None = None  # {"model", "usage"} of the last reply
         self.done = False
+        self.saving = False  # a paid reply is being written: signals wait for it
+        self.prompt_app: Any = None  # the running prompt-toolkit application, if any
 
     # -- what the user sees about the state ---------------------------------
 
@@ -164,12 +168,23 @@ class Chat:
 
     def message(self, text: str) -> None:
         turn = user_turn(text, self.images or None)
-        self._reply(turn, history=None, retry=False)
+        self._reply(turn, history=None)
 
     def _reply(
-        self, turn: dict[str, Any], *, history: list[dict[str, Any]] | None, retry: bool
+        self,
+        turn: dict[str, Any],
+        *,
+        history: list[dict[str, Any]] | None,
+        retried: dict[str, Any] | None = None,
+        resend: dict[str, Any] | None = None,
     ) -> None:
-        fresh = session.read(self.name)  # another process may have added turns
+        """Send `turn` after `history` (default: the session's messages) and save
+        the exchange; with `retried`, the new reply replaces that last message, and
+        `resend` is the system message that followed `turn` (sent again, not stored)."""
+        retry = retried is not None
+        # Fails before paying when the reply could not be saved; another process
+        # may have added turns, so this is also the fresh read.
+        fresh = session.check_writable(self.name)
         if fresh is not None:
             self.doc = fresh
         if history is None:
@@ -180,6 +195,8 @@ class Chat:
             self.pending_system = None
         opts = replace(self.options, prefill=self.prefill)
         new_system = None if retry else self.pending_system
+        if resend is not None:
+            new_system = (session.text_of(resend.get("content")),)
         prepared = shape(
             self.settings,
             opts,
@@ -197,23 +214,33 @@ class Chat:
             self._stopped(turn, renderer, retry)
             return
         usage = session.usage_of(message)
-        # The turn as sent: for a model without system messages it carries the new prompt.
-        changed = new_system is not None and prepared.instruction is None
-        self.doc = session.record_exchange(
-            self.name,
-            prepared.turn if changed and prepared.turn else turn,
-            session.assistant_turn(message, prepared.prefill),
+        self.last_usage = {"model": prepared.body["model"], "usage": usage}
+        saved = dict(
             model=self.settings.model,
             reply_model=prepared.body["model"],
             system=self.settings.system,
             usage=usage,
-            replace_last=retry,
-            instruction=prepared.instruction,
         )
-        self.last_usage = {"model": prepared.body["model"], "usage": usage}
+        reply = session.assistant_turn(message, prepared.prefill)
+        # The turn as sent: for a model without system messages it carries the new prompt.
+        changed = new_system is not None and prepared.instruction is None
+        sent_turn = prepared.turn if changed and prepared.turn else turn
         self.images, self.image_names, self.prefill = [], [], None
+        replaced = True
+        with self._saving():
+            if retried is None:
+                self.doc = session.record_exchange(
+                    self.name, sent_turn, reply, instruction=prepared.instruction, **saved
+                )
+            else:
+                self.doc, replaced = session.record_retry(self.name, turn, retried, reply, **saved)
         if not retry:
             self.pending_system = None
+        if not replaced:
+            self.note(
+                "the session changed during /retry: the new reply was added after the "
+                "newer turns (nothing was overwritten)"
+            )
         from .exchange import explain_stop, refusal_line
 
         explain_stop(message, self.note)
@@ -231,18 +258,27 @@ class Chat:
             what = "the previous reply is kept" if retry else "nothing was saved"
             self.note(f"stopped; {what}")
         else:
-            self.doc = session.record_exchange(
-                self.name,
-                turn,
-                {"role": "assistant", "content": shown},
-                model=self.settings.model,
-                system=self.settings.system,
-                usage=None,
-            )
+            with self._saving():
+                self.doc = session.record_exchange(
+                    self.name,
+                    turn,
+                    {"role": "assistant", "content": shown},
+                    model=self.settings.model,
+                    system=self.settings.system,
+                    usage=None,
+                )
             self.images, self.image_names, self.prefill = [], [], None
             self.note("stopped; the partial reply is kept (/retry regenerates it, /undo drops it)")
         if not self.interactive:
             raise Interrupted()
+
+    @contextmanager
+    def _saving(self) -> Iterator[None]:
+        self.saving = True
+        try:
+            yield
+        finally:
+            self.saving = False
 
     # -- slash commands -------------------------------------------------------
 
@@ -350,10 +386,13 @@ class Chat:
         if fresh is not None:
             self.doc = fresh
         msgs = self.messages
-        if len(msgs) < 2 or msgs[-1].get("role") != "assistant" or msgs[-2].get("role") != "user":
+        # [..., user, (system: a /system change sent with that turn,) assistant]
+        at = len(msgs) - 3 if len(msgs) >= 3 and msgs[-2].get("role") == "system" else len(msgs) - 2
+        if at < 0 or msgs[-1].get("role") != "assistant" or msgs[at].get("role") != "user":
             self.note("nothing to retry yet")
             return
-        self._reply(msgs[-2], history=msgs[:-2], retry=True)
+        resend = msgs[at + 1] if at == len(msgs) - 3 else None
+        self._reply(msgs[at], history=msgs[:at], retried=msgs[-1], resend=resend)
 
     def cmd_undo(self, arg: str) -> None:
         if not self.messages:
@@ -376,7 +415,7 @@ class Chat:
         rows = []
         for doc in session.summaries()[:20]:
             if isinstance(doc, SessionError):
-                rows.append(f"  ? {doc.message}")
+                rows.append(f"  skipped: {doc.message}")
                 continue
             mark = "*" if doc["name"] == self.name else " "
             rows.append(
@@ -456,12 +495,15 @@ def run_tty(
     prompt_session = make_prompt_session(chat, history_file, input=input, output=output)
     chat.note(chat.header())
     while not chat.done:
+        chat.prompt_app = prompt_session.app
         try:
             line = prompt_session.prompt()
         except KeyboardInterrupt:
             continue  # Ctrl-C at the prompt: a fresh, empty line
         except EOFError:
             break
+        finally:
+            chat.prompt_app = None
         try:
             chat.handle(line)
         except CliError as e:
@@ -509,8 +551,15 @@ def make_prompt_session(
     )
 
 
-def history_path() -> Path:
-    """The prompt history file (0600 in a 0700 folder), created if missing."""
+# The input history keeps the newest entries within both limits (it holds pastes).
+HISTORY_ENTRIES = 1000
+HISTORY_BYTES = 1_000_000
+
+
+def history_path() -> Path | None:
+    """The prompt history file (0600 in a 0700 folder), created if missing,
+    tightened if it was not private, trimmed to the newest entries. None (no
+    saved history, said on stderr by the caller) when it cannot be used."""
     import os
 
     from platformdirs import user_state_dir
@@ -518,10 +567,33 @@ def history_path() -> Path:
     from .store import ensure_private_dir
 
     folder = Path(user_state_dir("claude-cli"))
-    ensure_private_dir(folder)
     path = folder / "chat_history"
-    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    try:
+        ensure_private_dir(folder)
+        os.chmod(folder, 0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)  # a file from before (or another tool) may be 0644
+        trim_history(path)
+    except OSError:
+        return None
     return path
+
+
+def trim_history(path: Path, entries: int = HISTORY_ENTRIES, size: int = HISTORY_BYTES) -> None:
+    """Keep the newest `entries` of a prompt-toolkit FileHistory, at most `size`
+    bytes of them. Each entry starts with a "# <time>" line (its text lines
+    start with "+"), so splitting before those lines never cuts one."""
+    from .store import write_private
+
+    raw = path.read_bytes()
+    starts = [m.start() for m in re.finditer(rb"(?m)^# ", raw)]
+    if len(starts) <= entries and len(raw) <= size:
+        return
+    keep = starts[-entries:] if entries > 0 else []
+    while keep and len(raw) - keep[0] > size:
+        keep.pop(0)
+    cut = keep[0] if keep else len(raw)
+    write_private(path, b"\n" + raw[cut:])
 
 
 # -- wiring --------------------------------------------------------------------
@@ -570,17 +642,67 @@ def run_chat(
         lookup=link.lookup,
     )
     try:
-        if interactive:
-            output = None
-            if not streams.stdout_tty:  # replies go to the file; the prompt to the screen
-                from prompt_toolkit.output import create_output
+        with stop_signals(chat) as caught:
+            try:
+                if interactive:
+                    output = None
+                    if not streams.stdout_tty:  # replies to the file; the prompt to the screen
+                        from prompt_toolkit.output import create_output
 
-                output = create_output(stdout=streams.stderr)
-            run_tty(chat, history_file=history_path(), output=output)
-        else:
-            run_lines(chat, streams.stdin)
+                        output = create_output(stdout=streams.stderr)
+                    history = history_path()
+                    if history is None:
+                        streams.note("the input history cannot be saved (state folder unusable)")
+                    run_tty(chat, history_file=history, output=output)
+                else:
+                    run_lines(chat, streams.stdin)
+            except (Interrupted, KeyboardInterrupt):
+                if not caught:
+                    raise
+            if caught:
+                raise Terminated(caught[0])
     finally:
         client.close()
+
+
+class Terminated(CliError):
+    """SIGTERM or SIGHUP ended the chat (after keeping a partial reply as Ctrl-C does)."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.exit_code = 128 + signum
+
+
+@contextmanager
+def stop_signals(chat: Chat) -> Iterator[list[int]]:
+    """While chatting, SIGTERM and SIGHUP act like Ctrl-C during a reply (the
+    partial reply is kept) and like Ctrl-D at the prompt, and the chat then ends;
+    a reply being saved is saved first. Yields the list the caught signal is put in."""
+    import signal
+
+    caught: list[int] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        caught.append(signum)
+        chat.done = True
+        if chat.saving:
+            return  # let the reply be written; the chat ends right after
+        app = chat.prompt_app
+        if app is not None and app.is_running:
+            # At the prompt: leave it the way Ctrl-D does, terminal restored.
+            app.loop.call_soon_threadsafe(lambda: app.exit(exception=EOFError()))
+            return
+        raise KeyboardInterrupt  # during a reply: stopped like Ctrl-C
+
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield caught
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 __all__ = ["COMMANDS", "Chat", "run_chat", "run_lines", "run_tty"]

@@ -20,12 +20,13 @@ def list_sessions(streams: Streams) -> None:
         if isinstance(doc, SessionError):
             streams.note(f"skipped: {doc.message}")
             continue
+        # Everything but the name (checked against NAME_RE) came from the file.
         rows.append(
             (
                 doc["name"],
                 str(session.turn_count(doc)),
-                str(doc.get("model") or "?"),
-                str(doc.get("updated") or "?").replace("T", " ").rstrip("Z"),
+                sanitize(str(doc.get("model") or "?")[:64]),
+                sanitize(str(doc.get("updated") or "?")[:32]).replace("T", " ").rstrip("Z"),
                 session.first_words(doc),
             )
         )
@@ -64,9 +65,9 @@ def show(name: str, streams: Streams) -> None:
     mode = markdown_mode(out)
     out.write(
         dim(
-            f"session {doc['name']} · {doc.get('model') or '?'} · "
+            f"session {doc['name']} · {sanitize(str(doc.get('model') or '?'))} · "
             f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
-            f"updated {doc.get('updated', '?')}",
+            f"updated {sanitize(str(doc.get('updated') or '?'))}",
             out,
         )
         + "\n"
@@ -74,10 +75,10 @@ def show(name: str, streams: Streams) -> None:
     if doc.get("system"):
         out.write(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
     for message in doc["messages"]:
-        who = "you" if message.get("role") == "user" else "claude"
+        who = {"user": "you", "system": "system"}.get(message.get("role"), "claude")
         out.write("\n" + dim(f"── {who} ──", out) + "\n")
         text = sanitize(session.markdown_of(message.get("content")))
-        if who == "you":
+        if who != "claude":
             out.write(text + "\n")
         else:
             out.write(render_markdown(text, terminal_size(out).columns, mode))
@@ -123,34 +124,50 @@ def rename(old: str, new: str, streams: Streams) -> None:
     streams.note(f"renamed {old} to {new}")
 
 
-def delete(name: str, yes: bool, streams: Streams) -> None:
-    try:
-        doc = session.load(name)  # also checks the name and that it exists
-        what = plural(session.turn_count(doc), "turn", "turns")
-    except SessionError:
-        # A file we cannot parse can still be deleted: that is often why one deletes.
-        if not session.path_for(session.check_name(name)).exists():
-            raise
-        what = "unreadable file"
+def delete(names: list[str], yes: bool, streams: Streams) -> None:
+    """Delete one or more sessions; all of them must exist (nothing is deleted
+    otherwise), and a terminal is asked once for all."""
+    if not names:
+        raise UsageError("delete needs at least one session NAME")
+    names = list(dict.fromkeys(session.check_name(n) for n in names))
+    whats = []
+    for name in names:
+        try:
+            doc = session.load(name)  # also checks that it exists
+            whats.append(f"{name} ({plural(session.turn_count(doc), 'turn', 'turns')})")
+        except SessionError:
+            # A file we cannot parse can still be deleted: that is often why one deletes.
+            if not session.path_for(name).exists():
+                raise
+            whats.append(f"{name} (unreadable file)")
     if not yes:
+        listed = " ".join(names)
         if not streams.stdin_tty:
-            raise UsageError(f"not deleting session {name} without confirmation: add --yes")
-        streams.stderr.write(f"Delete session {name} ({what})? [y/N] ")
+            raise UsageError(f"not deleting session {listed} without confirmation: add --yes")
+        word = "session" if len(names) == 1 else "sessions"
+        streams.stderr.write(f"Delete {word} {', '.join(whats)}? [y/N] ")
         streams.stderr.flush()
         answer = streams.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
             streams.note("kept")
             return
-    session.delete(name)
-    streams.note(f"deleted session {name}")
+    for name in names:
+        session.delete(name)
+        streams.note(f"deleted session {name}")
 
 
 def search(text: str, streams: Streams) -> None:
+    """Like grep: matches on stdout, exit status 1 when there are none."""
     if not text:
         raise UsageError("search needs some TEXT")
     found = 0
-    for name, index, role, snippet in session.search(text):
-        streams.stdout.write(f"{name}:{index + 1}: {role}: {sanitize(snippet)}\n")
+
+    def skipped(error: SessionError) -> None:
+        streams.note(f"skipped: {error.message}")
+
+    for name, index, role, snippet in session.search(text, skipped):
+        streams.stdout.write(f"{name}:{index + 1}: {sanitize(role)}: {sanitize(snippet)}\n")
         found += 1
     if not found:
-        streams.note(f"no session mentions {text!r}")
+        streams.note(f"no session mentions {sanitize(repr(text))}")
+        raise SystemExit(1)

@@ -106,10 +106,10 @@ _claude_cli_arg_kind() {
         'sessions export/0') _cc_kind='session' ;;
         'sessions import/1') _cc_kind='file' ;;
         'sessions rename/0') _cc_kind='session' ;;
-        'sessions delete/0') _cc_kind='session' ;;
         'config set/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images' ;;
         'config unset/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images' ;;
         'describe-image/'*) _cc_kind='file' ;;
+        'sessions delete/'*) _cc_kind='session' ;;
         *) _cc_kind= ;;
     esac
 }

@@ -12,7 +12,7 @@ function __claude_cli_subcommands
         case 'models'
             printf '%s\n' 'show	Show one model in full: limits and every capability (GET…'
         case 'sessions'
-            printf '%s\n' 'list	Sessions, newest first: name, turns, model, updated, first words.' 'show	Print a session\'s conversation, with token usage and estimated cost.' 'export	Print a session as Markdown or JSON.' 'import	Create a session from a JSON list of messages.' 'rename	Rename a session.' 'delete	Delete a session (asks first on a terminal).' 'search	Find messages containing TEXT in every session.'
+            printf '%s\n' 'list	Sessions, newest first: name, turns, model, updated, first words.' 'show	Print a session\'s conversation, with token usage and estimated cost.' 'export	Print a session as Markdown or JSON.' 'import	Create a session from a JSON list of messages.' 'rename	Rename a session.' 'delete	Delete sessions (asks first on a terminal).' 'search	Find messages containing TEXT in every session.'
         case 'config'
             printf '%s\n' 'path	Print the config file\'s path (CLAUDE_CLI_CONFIG overrides it).' 'show	Show every setting, where it came from (env, file, default) and the…' 'set	Check a setting and save it in the config file (comments are kept).' 'unset	Remove a setting from the config file, so its default applies again.'
     end
@@ -178,14 +178,14 @@ function __claude_cli_arg_kind
             printf '%s\n' 'file'
         case 'sessions rename/0'
             printf '%s\n' 'session'
-        case 'sessions delete/0'
-            printf '%s\n' 'session'
         case 'config set/0'
             printf '%s\n' 'choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images'
         case 'config unset/0'
             printf '%s\n' 'choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images'
         case 'describe-image/*'
             printf '%s\n' 'file'
+        case 'sessions delete/*'
+            printf '%s\n' 'session'
     end
 end
 

@@ -152,16 +152,29 @@ def test_junk_in_usage_records_is_ignored_never_fatal() -> None:
     )
 
 
-def test_a_session_file_with_junk_usage_still_shows(api, run, home) -> None:
+def test_a_session_file_with_junk_usage_is_a_clear_error(api, run, home) -> None:
+    """A token count that is not a count makes the file unusable (issue 9: validated at
+    load, never a crash later): one line naming the file and the field, exit 6."""
     assert run("ask", "-S", "junk", "hello").code == 0
     path = home / "data" / "claude-cli" / "sessions" / "junk.json"
     doc = json.loads(path.read_text())
     doc["replies"][0]["usage"] = {"input_tokens": "many", "cache_creation": "x"}
-    doc["replies"].append({"at": "2026-12-01T00:00:00Z", "model": 7, "usage": [1]})
+    path.write_text(json.dumps(doc))
+    shown = run("sessions", "show", "junk")
+    assert shown.code == 6, shown.err
+    assert "junk.json" in shown.err and "input_tokens" in shown.err
+    assert "Traceback" not in shown.err
+
+
+def test_junk_in_usage_breakdowns_is_dropped_not_fatal(api, run, home) -> None:
+    assert run("ask", "-S", "junk", "hello").code == 0
+    path = home / "data" / "claude-cli" / "sessions" / "junk.json"
+    doc = json.loads(path.read_text())
+    doc["replies"][0]["usage"]["cache_creation"] = {"ephemeral_1h_input_tokens": "x"}
     path.write_text(json.dumps(doc))
     shown = run("sessions", "show", "junk")
     assert shown.code == 0, shown.err
-    assert "usage (2 replies):" in shown.out and "Traceback" not in shown.err
+    assert "usage (1 reply):" in shown.out
 
 
 def test_sessions_keep_the_usage_breakdowns(api, run, home) -> None:

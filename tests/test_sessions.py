@@ -250,6 +250,7 @@ def test_readers_never_see_a_half_written_file(cli_env, home, monkeypatch):
 
 def test_a_failing_write_keeps_the_old_file(cli_env, home, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", cli_env["XDG_DATA_HOME"])
+    monkeypatch.setenv("XDG_CACHE_HOME", cli_env["XDG_CACHE_HOME"])
     from claude_cli import session
     from claude_cli.errors import SessionError
 
@@ -261,7 +262,7 @@ def test_a_failing_write_keeps_the_old_file(cli_env, home, monkeypatch):
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    with monkeypatch.context() as patch, pytest.raises(OSError):
+    with monkeypatch.context() as patch, pytest.raises(SessionError, match="No space left"):
         patch.setattr(os, "replace", disk_full)  # the OS fails, not our code
         session.record_exchange(
             "w", {"role": "user", "content": "b"}, None, model="m", system=None, usage=None
@@ -362,8 +363,9 @@ def test_list_show_search(run, api, home):
         "alpha:1: user: Tell me about otters please",
         "alpha:2: assistant: You said: Tell me about otters please",
     ]
+    # like grep: no match is exit status 1
     none = run("sessions", "search", "wombat")
-    assert none.code == 0 and none.out == "" and "no session mentions" in none.err
+    assert none.code == 1 and none.out == "" and "no session mentions" in none.err
 
 
 def test_import_accepts_lists_and_objects_and_validates(run, api, home, tmp_path):
@@ -385,10 +387,10 @@ def test_import_accepts_lists_and_objects_and_validates(run, api, home, tmp_path
     assert exists.code == 6 and "already exists" in exists.err
     cases = {
         "[]": "non-empty list",
-        '[{"role": "system", "content": "x"}]': "role must be",
+        '[{"role": "tool", "content": "x"}]': "has role 'tool', not one of user, assistant, system",
         '[{"role": "user", "content": ""}]': "content is empty",
         '[{"role": "user", "content": "x", "id": 1}]': "keys the API does not accept: id",
-        '[{"role": "user", "content": [{"text": "no type"}]}]': "needs a 'type'",
+        '[{"role": "user", "content": [{"text": "no type"}]}]': "without a 'type'",
         '[{"role": "assistant", "content": "first"}]': "first message must be from the user",
         "{not json": "not valid JSON",
     }

@@ -10,11 +10,14 @@ exponential backoff 0.5 s .. 8 s with jitter.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import math
 import os
 import random
+import re
 import time
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -453,6 +456,14 @@ def _http_client(
 ) -> httpx.Client:
     """httpx's client, with what goes wrong building it (a malformed proxy variable,
     a bad base URL) said in one line naming the culprit."""
+    for name in PROXY_VARIABLES:
+        value = os.environ.get(name)
+        if value and not _valid_proxy(value):
+            # The value is not shown: a proxy URL may hold a password.
+            raise ConfigError(
+                f"the proxy variable {name} is not a valid proxy URL "
+                "(expected scheme://host[:port], scheme http, https or socks5)"
+            )
     try:
         return httpx.Client(
             base_url=base_url,
@@ -462,12 +473,6 @@ def _http_client(
             trust_env=True,
         )
     except Exception as e:  # httpx raises several kinds here; none is a bug of ours
-        for name in PROXY_VARIABLES:
-            value = os.environ.get(name)
-            if value and not _valid_proxy(value):
-                raise ConfigError(
-                    f"the proxy variable {name} is not a valid URL (scheme://host[:port])"
-                ) from None
         try:
             httpx.URL(base_url)
         except Exception:
@@ -478,12 +483,28 @@ def _http_client(
         ) from None
 
 
+_HOST = re.compile(r"[A-Za-z0-9._~%-]+")
+
+
 def _valid_proxy(value: str) -> bool:
+    """What httpx would connect to: a known scheme, a host name or IP, a port."""
+    url = value if "://" in value else f"http://{value}"
     try:
-        httpx.Proxy(value if "://" in value else f"http://{value}")
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError when out of range or not a number)
+        httpx.Proxy(url)
     except Exception:
         return False
-    return True
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not host:
+        return False
+    if parts.netloc.rpartition("@")[2].startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return _HOST.fullmatch(host) is not None
 
 
 def _decoded(response: httpx.Response) -> Iterator[bytes]:

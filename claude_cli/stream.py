@@ -121,19 +121,22 @@ def _shown(name: str) -> str:
 
 
 def check_usage(usage: Any, where: str) -> dict[str, Any]:
-    """A usage object whose counts are ints (or null); nested objects likewise."""
+    """A usage object whose counts (`*_tokens`, `*_requests`, at any depth) are ints or
+    null; other fields (service_tier, and what comes) are kept as they are."""
     if type(usage) is not dict:
         raise bad(f"a {where} whose usage is not an object")
-    for key, value in usage.items():
+    _check_counts(usage, where, "usage", 0)
+    return usage
+
+
+def _check_counts(obj: dict[str, Any], where: str, path: str, depth: int) -> None:
+    for key, value in obj.items():
         if value is None or type(value) is int:
             continue
-        if type(value) is dict:
-            for sub, count in value.items():
-                if count is not None and type(count) is not int:
-                    raise bad(f"a {where} whose usage.{_key(key)}.{_key(sub)} is not a number")
-        elif _is_count(key) or type(value) is not str:
-            raise bad(f"a {where} whose usage.{_key(key)} is not a number")
-    return usage
+        if type(key) is str and _is_count(key):
+            raise bad(f"a {where} whose {path}.{_key(key)} is not a number")
+        if type(value) is dict and depth < 4:
+            _check_counts(value, where, f"{path}.{_key(key)}", depth + 1)
 
 
 def _is_count(key: str) -> bool:

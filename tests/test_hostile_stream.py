@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from hostile_server import (
     MESSAGE_STOP,
+    SSE_HEADERS,
     Answer,
     HostileServer,
     endless,
@@ -232,14 +233,10 @@ def test_a_malformed_non_streaming_reply_is_a_protocol_error(hostile, ask) -> No
 
 def test_endless_pings_do_not_defeat_the_timeout(hostile, ask) -> None:
     ping = event("ping", {"type": "ping"})
-    hostile.script(Answer(200, SSE_HEADERS(), lambda: _pings_after_start(ping), delay=0.05))
+    hostile.script(Answer(200, SSE_HEADERS, lambda: _pings_after_start(ping), delay=0.05))
     r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)
     assert r.code == 5
     assert "stalled" in one_line_error(r.err)
-
-
-def SSE_HEADERS() -> dict[str, str]:
-    return {"content-type": "text/event-stream"}
 
 
 def _pings_after_start(ping: bytes) -> Iterator[bytes]:
@@ -248,7 +245,7 @@ def _pings_after_start(ping: bytes) -> Iterator[bytes]:
 
 
 def test_comments_forever_do_not_defeat_the_timeout(hostile, ask) -> None:
-    hostile.script(Answer(200, SSE_HEADERS(), endless(b": keep-alive\n"), delay=0.05))
+    hostile.script(Answer(200, SSE_HEADERS, endless(b": keep-alive\n"), delay=0.05))
     r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)
     assert r.code == 5
     assert "stalled" in one_line_error(r.err)

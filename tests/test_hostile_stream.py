@@ -375,3 +375,43 @@ def test_our_user_agent_is_our_own(hostile, ask) -> None:
     agent = hostile.requests[0].headers["user-agent"]
     assert agent.startswith("claude-cli-py/")
     assert not agent.startswith("claude-cli/")
+
+
+_BOMB: list[bytes] = []
+
+
+def big_gzip_bomb() -> bytes:
+    """1 GiB of zeros as a 4.7 MB gzip body (made once, in pieces: never 1 GiB at once)."""
+    if not _BOMB:
+        import zlib
+
+        deflate = zlib.compressobj(1, zlib.DEFLATED, 31)
+        zeros = b"\0" * (1 << 24)
+        _BOMB.append(b"".join([*(deflate.compress(zeros) for _ in range(64)), deflate.flush()]))
+    return _BOMB[0]
+
+
+@pytest.mark.parametrize(("status", "args", "code"), [(200, ["--no-stream"], 5), (400, [], 1)])
+def test_a_gzip_bomb_is_never_inflated_whole(
+    hostile, cli_env, status: int, args: list[str], code: int
+) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    def limit_memory() -> None:  # 1 GiB of address space: the bomb cannot fit
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    hostile.script(Answer(status, headers, [big_gzip_bomb()]))
+    done = subprocess.run(
+        [sys.executable, "-m", "claude_cli", "ask", *args, "hi"],
+        env={**cli_env, "ANTHROPIC_BASE_URL": hostile.url},
+        capture_output=True,
+        timeout=120,
+        preexec_fn=limit_memory,
+        stdin=subprocess.DEVNULL,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == code, err
+    one_line_error(err)

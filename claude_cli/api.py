@@ -207,7 +207,11 @@ class Client:
         self.max_retries = max_retries
         self.on_retry = on_retry
         self._read_timeout = timeout
-        self._secrets = [v for v in secret.values() if len(v) >= 8]
+        # Scrubbed from any httpx error text we show (a token also without "Bearer ").
+        self._secrets = [
+            part for v in secret.values() for part in (v, v.partition(" ")[2]) if len(part) >= 8
+        ]
+        self._attempt_started = 0.0
         self._http = _http_client(base_url, headers, timeout, transport)
 
     def close(self) -> None:
@@ -225,8 +229,9 @@ class Client:
         """A non-streaming Messages request; returns the Message. The whole answer
         must arrive within the timeout (a trickle does not keep it going)."""
         content = json.dumps(body).encode()
-        deadline = time.monotonic() + self._read_timeout
         with self._send("POST", "/v1/messages", content, body.get("model")) as response:
+            # From the start of the attempt that answered, not counting retry waits.
+            deadline = self._attempt_started + self._read_timeout
             data = self._read(response, MAX_BODY, deadline)
         try:
             message = json.loads(data)
@@ -305,8 +310,8 @@ class Client:
             params: dict[str, str | int] = {"limit": page_size}
             if after:
                 params["after_id"] = after
-            deadline = time.monotonic() + self._read_timeout
             with self._send("GET", "/v1/models", None, None, params=params) as response:
+                deadline = self._attempt_started + self._read_timeout
                 data = self._read(response, MAX_BODY, deadline)
             try:
                 page = json.loads(data)
@@ -342,6 +347,7 @@ class Client:
                 raise ConfigError(
                     f"cannot build a request for {self._http.base_url}: {type(e).__name__}"
                 ) from None
+            self._attempt_started = time.monotonic()
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TimeoutException as e:

@@ -319,7 +319,10 @@ class Client:
                 raise bad("a models page that is not JSON") from None
             if type(page) is not dict or type(page.get("data", [])) is not list:
                 raise bad("a models page without a list of models")
-            yield from (m for m in page.get("data", []) if type(m) is dict)
+            # An entry without a string id is useless to every reader: left out.
+            yield from (
+                m for m in page.get("data", []) if type(m) is dict and type(m.get("id")) is str
+            )
             last_id = page.get("last_id")
             if not page.get("has_more") or type(last_id) is not str or not last_id:
                 return

@@ -415,3 +415,30 @@ def test_a_gzip_bomb_is_never_inflated_whole(
     err = done.stderr.decode()
     assert done.returncode == code, err
     one_line_error(err)
+
+
+def test_httpx_error_text_never_carries_the_credential() -> None:
+    # A connection error whose text quotes what was sent cannot be made to happen on
+    # loopback; a mock transport raises one.
+    import httpx
+
+    from claude_cli.api import Client
+    from claude_cli.config import Credentials
+    from claude_cli.errors import TransportError
+
+    key = "sk-ant-api03-very-secret-key"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"failed sending x-api-key: {key}", request=request)
+
+    client = Client(
+        "http://127.0.0.1:9",
+        Credentials(api_key=key),
+        "2023-06-01",
+        max_retries=0,
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(TransportError) as raised:
+        client.create({"model": "m", "max_tokens": 1, "messages": []})
+    assert key not in raised.value.message
+    assert "***" in raised.value.message

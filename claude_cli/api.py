@@ -530,8 +530,15 @@ def _decoded(response: httpx.Response) -> Iterator[bytes]:
         inflater = zlib.decompressobj()
     else:
         raise bad(f"an answer in content-encoding {encoding[:20]!r}, which we did not ask for")
+    first = True
     try:
         for chunk in raw:
+            if first and encoding == "deflate" and chunk:
+                first = False
+                try:  # "deflate" is zlib-wrapped by the RFC, raw by some servers
+                    zlib.decompressobj().decompress(chunk[:64], 1)
+                except zlib.error:
+                    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
             data = inflater.decompress(chunk, INFLATE_STEP)
             while True:
                 if data:

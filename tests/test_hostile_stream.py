@@ -286,8 +286,10 @@ def test_a_gzip_bomb_error_body_is_read_only_in_part(hostile, ask) -> None:
     assert len(r.err) < 500
 
 
-def test_a_gzipped_reply_is_read(hostile, ask) -> None:
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
+def test_a_compressed_reply_is_read(hostile, ask, encoding: str) -> None:
     import gzip
+    import zlib
 
     message = {
         "id": "m",
@@ -297,9 +299,17 @@ def test_a_gzipped_reply_is_read(hostile, ask) -> None:
         "content": [{"type": "text", "text": "zipped"}],
         "usage": {"input_tokens": 1, "output_tokens": 1},
     }
-    body = gzip.compress(json.dumps(message).encode())
+    raw = json.dumps(message).encode()
+    if encoding == "gzip":
+        body = gzip.compress(raw)
+    elif encoding == "deflate":
+        body = zlib.compress(raw)
+    else:
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body = deflate.compress(raw) + deflate.flush()
+    name = encoding.removeprefix("raw-")
     hostile.script(
-        Answer(200, {"content-type": "application/json", "content-encoding": "gzip"}, [body])
+        Answer(200, {"content-type": "application/json", "content-encoding": name}, [body])
     )
     r = ask("--no-stream", "hi")
     assert (r.code, r.out) == (0, "zipped\n"), r.err

@@ -75,7 +75,7 @@ def parse_event(data: str, name: str = "") -> Event | None:
         return None  # an empty event (a keep-alive without data) carries nothing
     try:
         payload = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise bad(f"a {_shown(name) or 'stream'} event that is not JSON") from None
     if type(payload) is not dict:
         raise bad(f"a {_shown(name) or 'stream'} event that is not a JSON object")
@@ -357,11 +357,11 @@ def _tool_input(raw: str, start: Any) -> Any:
     does); one that is wrong keeps the block's starting input."""
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:
         return parse_partial(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return start if start is not None else {}
 
 

@@ -296,3 +296,13 @@ def test_a_second_message_start_changes_nothing() -> None:
     block(b, 0, type="text", text="a")
     assert not feed(b, "message_start", {"type": "message_start", "message": {"id": "other"}})
     assert b.message() == {"id": "m", "content": [{"type": "text", "text": "a"}]}
+
+
+def test_deeply_nested_json_is_an_error_not_a_crash() -> None:
+    with pytest.raises(ProtocolError):
+        parse_event('{"type": "message_start", "message": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    b = MessageBuilder()
+    start(b)
+    block(b, 0, type="tool_use", id="t", name="f", input={})
+    feed(b, "content_block_delta", delta(0, type="input_json_delta", partial_json="[" * 50_000))
+    assert b.message()["content"][0]["input"] == {}

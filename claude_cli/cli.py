@@ -89,7 +89,12 @@ def _timeout(value: float | None) -> float | None:
 
 TimeoutOpt = Annotated[
     float | None,
-    typer.Option("--timeout", callback=_timeout, help="Read timeout in seconds (default 600)."),
+    typer.Option(
+        "--timeout",
+        callback=_timeout,
+        help="Seconds to wait for the next event (pings do not count), or for the "
+        "whole answer with --no-stream (default 600).",
+    ),
 ]
 SessionOpt = Annotated[
     str | None,

@@ -7,6 +7,9 @@
     │   └── PrefillRefused    the model will not continue an assistant turn
     ├── TransportError        could not reach the API / timed out (exit 4)
     ├── StreamInterrupted     the reply broke off mid-stream (exit 5)
+    │   ├── ProtocolError     the server sent something malformed (exit 5)
+    │   └── StreamApiError    an `error` event mid-stream; also an ApiError (exit 1,
+    │                         or 5 when it is a retryable one that outlasted the retries)
     ├── SessionError          a session file or name is at fault (exit 6)
     ├── ask.Refused           the model declined to answer (exit 7)
     ├── OutputError           stdout is closed or cannot be written (exit 74)
@@ -116,6 +119,22 @@ class StreamInterrupted(CliError):
     """The stream broke off; the text already shown stays shown."""
 
     exit_code = ExitCode.STREAM_INTERRUPTED
+
+
+class ProtocolError(StreamInterrupted):
+    """The server broke the protocol (a malformed event or body): not worth re-sending."""
+
+
+class StreamApiError(ApiError, StreamInterrupted):
+    """An `error` event after HTTP 200. `retryable` follows the HTTP status rules for its
+    error type. One that is not (invalid_request_error...) exits like an HTTP error (1);
+    a retryable one (overloaded_error...) broke the reply off: exit 5. Being a
+    StreamInterrupted too, whoever cleans up after a broken stream still does."""
+
+    def __init__(self, err: ApiError, *, retryable: bool) -> None:
+        super().__init__(err.status, err.error_type, err.api_message, err.request_id, err.hint)
+        self.retryable = retryable
+        self.exit_code = ExitCode.STREAM_INTERRUPTED if retryable else ExitCode.API_ERROR
 
 
 class Interrupted(CliError):

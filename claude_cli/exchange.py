@@ -118,16 +118,11 @@ class _BlockWatch:
     def __init__(self, client: Client, renderer: Renderer) -> None:
         self._client = client
         self._started = getattr(renderer, "thinking_started", None)
-        self.stop_details: Any = None  # kept here too, in case the builder drops it
 
     def stream(self, body: dict[str, Any]):
         from .stream import Other
 
         for event in self._client.stream(body):
-            if type(event) is Other and event.name == "message_delta":
-                details = (event.data.get("delta") or {}).get("stop_details")
-                if details is not None:
-                    self.stop_details = details
             if (
                 self._started is not None
                 and type(event) is Other
@@ -170,8 +165,6 @@ def send(
                 resumes=settings.max_retries,
                 note=streams.note if streams.stderr_tty else None,
             )
-            if watch.stop_details is not None and message.get("stop_details") is None:
-                message = {**message, "stop_details": watch.stop_details}
         else:
             message = fetch(client, prepared.body, renderer)
     except StreamInterrupted:

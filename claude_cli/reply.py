@@ -8,9 +8,10 @@ assistant turn, and the continuation is appended: nothing is printed twice.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
-from .errors import StreamInterrupted
+from .errors import ProtocolError, StreamApiError, StreamInterrupted
 from .models import supports_prefill
 from .payload import message_text
 from .stream import MessageBuilder, TextDelta, ThinkingDelta
@@ -24,8 +25,8 @@ Note = Callable[[str], None]
 
 def fetch(client: Client, body: dict[str, Any], renderer: Renderer) -> dict[str, Any]:
     """A non-streaming request, shown through the same renderer."""
-    message = client.create(body)
-    for block in message.get("content") or []:
+    message = client.create(body)  # its shape is checked: blocks are dicts, texts strings
+    for block in message["content"]:
         if block.get("type") == "thinking":
             renderer.thinking(block.get("thinking", ""))
         elif block.get("type") == "text":
@@ -47,21 +48,29 @@ def stream_reply(
     attempt_body = body
     while True:
         builder = MessageBuilder()
+        add = builder.add
         try:
-            for event in client.stream(attempt_body):
-                if type(event) is TextDelta:
-                    text = event.text
-                    if skip_ws:
-                        text, skip_ws = _drop_repeat(text, skip_ws)
-                        event = TextDelta(text)
-                    renderer.text(text)
-                elif type(event) is ThinkingDelta:
-                    renderer.thinking(event.text)
-                builder.add(event)
+            with closing(client.stream(attempt_body)) as events:
+                # Only what the builder took is shown: a delta for another kind of
+                # block is ignored on screen as in the Message.
+                for event in events:
+                    if type(event) is TextDelta:
+                        if skip_ws:
+                            text, skip_ws = _drop_repeat(event.text, skip_ws)
+                            event = TextDelta(text, event.index)
+                        if add(event):
+                            renderer.text(event.text)
+                    elif type(event) is ThinkingDelta:
+                        if add(event):
+                            renderer.thinking(event.text)
+                    else:
+                        add(event)
             return _joined(prior_text, builder.message())
         except StreamInterrupted as e:
             got = builder.text()
             can_go_on = resumes > 0 and (not got or _may_prefill(attempt_body))
+            if isinstance(e, ProtocolError) or (isinstance(e, StreamApiError) and not e.retryable):
+                can_go_on = False  # the server would say the same again
             if not can_go_on:
                 raise
             resumes -= 1

@@ -1,25 +1,39 @@
 """Messages API stream events, and assembling them into a Message.
 
-Pure data: no HTTP, no terminal. `parse_event` turns one SSE event into a typed
-event (or None for ones we ignore); `MessageBuilder` folds events into the same
-Message object a non-streaming request returns.
+Pure data: no HTTP, no terminal. `parse_event` turns one SSE event's data into a
+typed event (or None for ones we ignore), routed on the JSON `type` as the SDK
+does (the SSE `event:` name only tells an `error` apart). `MessageBuilder` folds
+events into the same Message object a non-streaming request returns, following
+the official SDK's accumulator: deltas update the block at their `index`, a
+delta of the wrong kind for its block is ignored, the last signature wins,
+every field of `message_delta` is kept.
+
+Every shape is checked on the way in: what the server got wrong is a
+ProtocolError (one line for the user), never a crash later on. Only what the
+next step reads is checked, so the hot path (a text delta) costs a few `type()`
+comparisons.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from .errors import ProtocolError
+from .partial_json import parse_partial
 
 
 @dataclass(slots=True)
 class TextDelta:
     text: str
+    index: int = 0
 
 
 @dataclass(slots=True)
 class ThinkingDelta:
     text: str
+    index: int = 0
 
 
 @dataclass(slots=True)
@@ -39,137 +53,317 @@ class Other:
 
 Event = TextDelta | ThinkingDelta | StreamError | Other
 
-
-def parse_event(name: str, data: str) -> Event | None:
-    if name == "ping":
-        return None
-    try:
-        payload = json.loads(data) if data else {}
-    except ValueError:
-        return StreamError("invalid_stream", f"undecodable {name} event from the server")
-    if not isinstance(payload, dict):
-        return None
-    if name == "content_block_delta":
-        delta = payload.get("delta") or {}
-        kind = delta.get("type")
-        if kind == "text_delta":
-            return TextDelta(delta.get("text", ""))
-        if kind == "thinking_delta":
-            return ThinkingDelta(delta.get("thinking", ""))
-        return Other(name, payload)
-    if name == "error":
-        err = payload.get("error") or {}
-        return StreamError(
-            str(err.get("type", "error")),
-            str(err.get("message", "error event in stream")),
-            payload.get("request_id"),
-        )
-    if name in (
+KNOWN = frozenset(
+    (
         "message_start",
         "content_block_start",
+        "content_block_delta",
         "content_block_stop",
         "message_delta",
         "message_stop",
-    ):
-        return Other(name, payload)
-    return None  # unknown event types are ignored, as the API asks
+    )
+)
 
 
-@dataclass
+def bad(what: str) -> ProtocolError:
+    return ProtocolError(f"protocol error: the server sent {what}")
+
+
+def parse_event(data: str, name: str = "") -> Event | None:
+    """One SSE event's data (and its `event:` name) as an Event; None to ignore."""
+    if not data:
+        return None  # an empty event (a keep-alive without data) carries nothing
+    try:
+        payload = json.loads(data)
+    except (ValueError, RecursionError):
+        raise bad(f"a {_shown(name) or 'stream'} event that is not JSON") from None
+    if type(payload) is not dict:
+        raise bad(f"a {_shown(name) or 'stream'} event that is not a JSON object")
+    kind = payload.get("type")
+    if kind == "content_block_delta":
+        delta = payload.get("delta")
+        index = payload.get("index")
+        if type(delta) is not dict:
+            raise bad("a content_block_delta whose delta is not an object")
+        if type(index) is not int:
+            raise bad("a content_block_delta without a block index")
+        dkind = delta.get("type")
+        if dkind == "text_delta":
+            text = delta.get("text")
+            if type(text) is not str:
+                raise bad("a text_delta whose text is not a string")
+            return TextDelta(text, index)
+        if dkind == "thinking_delta":
+            text = delta.get("thinking")
+            if type(text) is not str:
+                raise bad("a thinking_delta whose thinking is not a string")
+            return ThinkingDelta(text, index)
+        return Other(kind, payload)
+    if kind == "error" or name == "error":
+        err = payload.get("error")
+        err = err if isinstance(err, dict) else {}
+        request_id = payload.get("request_id")
+        return StreamError(
+            str(err.get("type") or "error"),
+            str(err.get("message") or "error event in stream"),
+            request_id if isinstance(request_id, str) else None,
+        )
+    if kind in KNOWN:
+        return Other(kind, payload)
+    return None  # ping and unknown event types are ignored, as the API asks
+
+
+def _shown(name: str) -> str:
+    return name if name.isidentifier() and len(name) <= 40 else ""
+
+
+# -- shapes -------------------------------------------------------------------
+
+
+def check_usage(usage: Any, where: str) -> dict[str, Any]:
+    """A usage object whose counts (`*_tokens`, `*_requests`, at any depth) are ints or
+    null; other fields (service_tier, and what comes) are kept as they are."""
+    if type(usage) is not dict:
+        raise bad(f"a {where} whose usage is not an object")
+    _check_counts(usage, where, "usage", 0)
+    return usage
+
+
+def _check_counts(obj: dict[str, Any], where: str, path: str, depth: int) -> None:
+    for key, value in obj.items():
+        if value is None or type(value) is int:
+            continue
+        if type(key) is str and _is_count(key):
+            raise bad(f"a {where} whose {path}.{_key(key)} is not a number")
+        if type(value) is dict and depth < 4:
+            _check_counts(value, where, f"{path}.{_key(key)}", depth + 1)
+
+
+def _is_count(key: str) -> bool:
+    return key.endswith(("_tokens", "_requests"))
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    return text if text.isidentifier() and len(text) <= 60 else "?"
+
+
+# Which string field each block kind carries, and the delta that extends it.
+TEXT_FIELD = {"text": "text", "thinking": "thinking"}
+TOOL_KINDS = ("tool_use", "server_tool_use")
+
+
+def check_block(block: Any, where: str) -> dict[str, Any]:
+    if type(block) is not dict or type(block.get("type")) is not str:
+        raise bad(f"a {where} whose content block has no type")
+    key = TEXT_FIELD.get(block["type"])
+    if key is not None and type(block.get(key, "")) is not str:
+        raise bad(f"a {where} whose {block['type']} block's {key} is not a string")
+    citations = block.get("citations")
+    if block["type"] == "text" and citations is not None and type(citations) is not list:
+        raise bad(f"a {where} whose text block's citations are not a list")
+    if block["type"] == "thinking" and type(block.get("signature", "")) is not str:
+        raise bad(f"a {where} whose thinking block's signature is not a string")
+    return block
+
+
+def check_message(message: Any) -> dict[str, Any]:
+    """A whole Message (a non-streaming answer) in the shape the rest of us read."""
+    if type(message) is not dict:
+        raise bad("a reply that is not a JSON object")
+    content = message.get("content")
+    if type(content) is not list:
+        raise bad("a reply whose content is not a list")
+    for block in content:
+        check_block(block, "reply")
+    if "usage" in message:
+        check_usage(message["usage"], "reply")
+    return message
+
+
+# -- assembly -----------------------------------------------------------------
+
+
 class MessageBuilder:
-    """Folds stream events into a Message dict; `message()` is valid at any point."""
+    """Folds stream events into a Message dict; `message()` is valid at any point.
 
-    base: dict[str, Any] = field(default_factory=dict)
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-    _parts: dict[int, list[str]] = field(default_factory=dict)
-    _current: int = -1
-    started: bool = False
-    stopped: bool = False
+    `add` returns whether the event changed the Message: a renderer shows only
+    deltas the builder took, so what is printed is what is kept.
+    """
 
-    def add(self, event: Event) -> None:
-        if isinstance(event, TextDelta | ThinkingDelta):
-            self._parts.setdefault(self._current, []).append(event.text)
-            return
-        if not isinstance(event, Other):
-            return
-        data, name = event.data, event.name
+    def __init__(self) -> None:
+        self.base: dict[str, Any] = {}
+        self.blocks: list[dict[str, Any]] = []
+        self._text: dict[int, list[str]] = {}  # text blocks' pieces, by index
+        self._thinking: dict[int, list[str]] = {}
+        self._json: dict[int, list[str]] = {}  # tool input JSON, raw, by index
+        self.started = False
+        self.stopped = False  # message_stop arrived
+        self.finished = False  # message_delta arrived: every block is in
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped or self.finished
+
+    def add(self, event: Event) -> bool:
+        kind = type(event)
+        if kind is TextDelta:
+            parts = self._text.get(event.index)  # type: ignore[union-attr]
+            if parts is None:
+                return self._stray(event.index)  # type: ignore[union-attr]
+            parts.append(event.text)  # type: ignore[union-attr]
+            return True
+        if kind is ThinkingDelta:
+            parts = self._thinking.get(event.index)  # type: ignore[union-attr]
+            if parts is None:
+                return self._stray(event.index)  # type: ignore[union-attr]
+            parts.append(event.text)  # type: ignore[union-attr]
+            return True
+        if kind is not Other:
+            return False
+        name, data = event.name, event.data  # type: ignore[union-attr]
         if name == "message_start":
-            self.started = True
-            self.base = dict(data.get("message") or {})
-            self.base["content"] = []
-        elif name == "content_block_start":
-            self._close_current()
-            block = dict(data.get("content_block") or {})
-            self.blocks.append(block)
-            self._current = len(self.blocks) - 1
-        elif name == "content_block_delta":
-            self._delta(data.get("delta") or {})
-        elif name == "content_block_stop":
-            self._close_current()
-        elif name == "message_delta":
-            delta = data.get("delta") or {}
-            for key in ("stop_reason", "stop_sequence"):
-                if key in delta:
-                    self.base[key] = delta[key]
-            usage = data.get("usage") or {}
-            # Counts in message_delta are cumulative: the latest value wins.
-            merged = dict(self.base.get("usage") or {})
-            merged.update({k: v for k, v in usage.items() if v is not None})
-            self.base["usage"] = merged
-        elif name == "message_stop":
-            self._close_current()
+            if self.started:
+                return False  # a second start changes nothing, as in the SDK
+            self._start(data)
+            return True
+        if not self.started:
+            raise bad(f"{name} before message_start")
+        if name == "content_block_delta":
+            return self._delta(data["index"], data["delta"])
+        if name == "content_block_start":
+            index = data.get("index")
+            if type(index) is not int or index != len(self.blocks):
+                raise bad(
+                    f"a content_block_start for block {_num(index)} after {len(self.blocks)} blocks"
+                )
+            self._append(check_block(data.get("content_block"), "content_block_start"))
+            return True
+        if name == "content_block_stop":
+            index = data.get("index")
+            if type(index) is not int or not 0 <= index < len(self.blocks):
+                raise bad(f"a content_block_stop for block {_num(index)}, which never started")
+            return True
+        if name == "message_delta":
+            self._message_delta(data)
+            return True
+        if name == "message_stop":
             self.stopped = True
+            return True
+        return False
 
-    def _delta(self, delta: dict[str, Any]) -> None:
-        if not self.blocks:
-            return
-        block = self.blocks[self._current]
-        kind = delta.get("type")
-        if kind == "signature_delta":
-            block["signature"] = block.get("signature", "") + delta.get("signature", "")
-        elif kind == "input_json_delta":
-            self._parts.setdefault(self._current, []).append(delta.get("partial_json", ""))
-        elif kind == "citations_delta":
-            block.setdefault("citations", []).append(delta.get("citation"))
+    def _start(self, data: dict[str, Any]) -> None:
+        message = data.get("message")
+        if type(message) is not dict:
+            raise bad("a message_start without a message")
+        if "usage" in message:
+            check_usage(message["usage"], "message_start")
+        content = message.get("content") or []
+        if type(content) is not list:
+            raise bad("a message_start whose content is not a list")
+        self.started = True
+        self.base = {k: v for k, v in message.items() if k != "content"}
+        for block in content:
+            self._append(check_block(block, "message_start"))
 
-    def _close_current(self) -> None:
-        index = self._current
-        parts = self._parts.pop(index, None)
-        if parts is None or not (0 <= index < len(self.blocks)):
-            return
-        block = self.blocks[index]
-        joined = "".join(parts)
-        kind = block.get("type")
+    def _append(self, block: dict[str, Any]) -> None:
+        index = len(self.blocks)
+        kind = block["type"]
         if kind == "text":
-            block["text"] = block.get("text", "") + joined
+            self._text[index] = [block.get("text", "")]
         elif kind == "thinking":
-            block["thinking"] = block.get("thinking", "") + joined
-        elif kind in ("tool_use", "server_tool_use"):
-            try:
-                block["input"] = json.loads(joined) if joined else block.get("input", {})
-            except ValueError:
-                block["input"] = {"_unparsed": joined}
+            self._thinking[index] = [block.get("thinking", "")]
+        elif kind in TOOL_KINDS:
+            self._json[index] = []
+        self.blocks.append(dict(block))
+
+    def _stray(self, index: int) -> bool:
+        """A text/thinking delta for a block of another kind is ignored (as the SDK
+        does); one for a block that does not exist is a protocol error."""
+        if not self.started:
+            raise bad("a content_block_delta before message_start")
+        if not 0 <= index < len(self.blocks):
+            raise bad(f"a content_block_delta for block {index}, which never started")
+        return False
+
+    def _delta(self, index: int, delta: dict[str, Any]) -> bool:
+        if not 0 <= index < len(self.blocks):
+            raise bad(f"a content_block_delta for block {index}, which never started")
+        block = self.blocks[index]
+        kind = delta.get("type")
+        if kind == "input_json_delta":
+            piece = delta.get("partial_json")
+            if type(piece) is not str:
+                raise bad("an input_json_delta whose partial_json is not a string")
+            parts = self._json.get(index)
+            if parts is None:
+                return False
+            parts.append(piece)
+            return True
+        if kind == "signature_delta":
+            signature = delta.get("signature")
+            if type(signature) is not str:
+                raise bad("a signature_delta whose signature is not a string")
+            if block["type"] != "thinking":
+                return False
+            block["signature"] = signature  # each one is whole: the last wins
+            return True
+        if kind == "citations_delta":
+            if "citation" not in delta:
+                raise bad("a citations_delta without a citation")
+            if block["type"] != "text":
+                return False
+            citations = block.get("citations")
+            block["citations"] = (
+                [*citations, delta["citation"]] if citations else [delta["citation"]]
+            )
+            return True
+        return False  # an unknown delta type: ignored, never fatal
+
+    def _message_delta(self, data: dict[str, Any]) -> None:
+        delta = data.get("delta", {})
+        if type(delta) is not dict:
+            raise bad("a message_delta whose delta is not an object")
+        usage = check_usage(data.get("usage", {}), "message_delta")
+        self.base.update(delta)  # stop_reason, stop_details, container, and what comes
+        # Counts in message_delta are cumulative: the latest non-null value wins.
+        merged = dict(self.base.get("usage") or {})
+        merged.update({k: v for k, v in usage.items() if v is not None})
+        self.base["usage"] = merged
+        self.finished = True
 
     def text(self) -> str:
         """All text received so far (finished and unfinished blocks)."""
-        out: list[str] = []
-        for i, block in enumerate(self.blocks):
-            if block.get("type") == "text":
-                out.append(block.get("text", ""))
-                if i in self._parts:
-                    out.append("".join(self._parts[i]))
-        return "".join(out)
+        return "".join("".join(parts) for _, parts in sorted(self._text.items()))
 
     def message(self) -> dict[str, Any]:
         msg = dict(self.base)
         blocks = []
         for i, block in enumerate(self.blocks):
             block = dict(block)
-            if i in self._parts:
-                extra = "".join(self._parts[i])
-                key = {"text": "text", "thinking": "thinking"}.get(block.get("type", ""))
-                if key:
-                    block[key] = block.get(key, "") + extra
+            if i in self._text:
+                block["text"] = "".join(self._text[i])
+            elif i in self._thinking:
+                block["thinking"] = "".join(self._thinking[i])
+            elif self._json.get(i):
+                block["input"] = _tool_input("".join(self._json[i]), block.get("input"))
             blocks.append(block)
         msg["content"] = blocks
         return msg
+
+
+def _tool_input(raw: str, start: Any) -> Any:
+    """The tool input JSON; an unfinished one parsed as far as it goes (as the SDK
+    does); one that is wrong keeps the block's starting input."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        pass
+    try:
+        return parse_partial(raw)
+    except (ValueError, RecursionError):
+        return start if start is not None else {}
+
+
+def _num(value: Any) -> str:
+    return str(value) if type(value) is int else "?"

@@ -1,0 +1,455 @@
+"""The real CLI against a server that misbehaves on purpose (tests/hostile_server.py).
+
+Each test is an input that once hung, crashed (exit 70), lost data or cost extra
+requests; each asserts what the user sees and what the server received.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from hostile_server import (
+    MESSAGE_STOP,
+    SSE_HEADERS,
+    Answer,
+    HostileServer,
+    endless,
+    error_body,
+    event,
+    gzip_bomb,
+    message_delta,
+    message_start,
+    reply_stream,
+    stream,
+    text_events,
+)
+
+START = event("message_start", message_start())
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileServer]:
+    server = HostileServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ask(run, hostile):
+    def _ask(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
+        return run(
+            "ask",
+            *args,
+            env={"ANTHROPIC_BASE_URL": hostile.url, **(env or {})},
+            timeout=timeout,
+        )
+
+    return _ask
+
+
+def one_line_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("claude-cli: error:"), err
+    return lines[0]
+
+
+# -- stream assembly ---------------------------------------------------------------
+
+
+def test_events_are_routed_on_the_json_type_not_the_sse_name(hostile, ask) -> None:
+    delta = {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "text_delta", "text": "shown"},
+    }
+    hostile.script(
+        stream(
+            START,
+            text_events("")[0],
+            b"event: content_block_delta \ndata: " + json.dumps(delta).encode() + b"\n\n",
+            message_delta(),
+            MESSAGE_STOP,
+        )
+    )
+    r = ask("hi")
+    assert (r.code, r.out) == (0, "shown\n"), r.err
+
+
+def test_citations_null_then_a_citations_delta(hostile, ask) -> None:
+    citation = {"type": "char_location", "cited_text": "x", "document_index": 0}
+    hostile.script(
+        stream(
+            START,
+            text_events("cited", citations=None)[:2],
+            event(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "citations_delta", "citation": citation},
+                },
+            ),
+            event("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            message_delta(),
+            MESSAGE_STOP,
+        )
+    )
+    r = ask("--json", "hi")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["content"] == [
+        {"type": "text", "text": "cited", "citations": [citation]}
+    ]
+
+
+def test_message_delta_fields_are_kept_when_streaming(hostile, ask) -> None:
+    details = {"type": "refusal", "category": "cyber", "explanation": "Refused by policy."}
+    container = {"id": "container_1", "expires_at": "2026-12-01T00:00:00Z"}
+    hostile.script(
+        stream(
+            START,
+            text_events(""),
+            message_delta("refusal", stop_details=details, container=container, future=1),
+            MESSAGE_STOP,
+        )
+    )
+    r = ask("--json", "hi")
+    assert r.code == 7, r.err  # a refusal is not an answer (README, exit codes)
+    assert "cyber" in r.err and "Refused by policy." in r.err
+    message = json.loads(r.out)
+    assert message["stop_reason"] == "refusal"
+    assert message["stop_details"] == details
+    assert message["container"] == container
+    assert message["future"] == 1
+
+
+def error_event(error_type: str) -> bytes:
+    return event("error", {"type": "error", "error": {"type": error_type, "message": "bad"}})
+
+
+def test_a_non_retryable_error_event_is_sent_once_and_exits_like_http(hostile, ask) -> None:
+    hostile.script(stream(START, error_event("invalid_request_error")))
+    r = ask("hi")
+    assert r.code == 1
+    assert "invalid_request_error" in one_line_error(r.err)
+    assert len(hostile.requests) == 1
+
+
+def test_a_retryable_error_event_is_retried(hostile, ask) -> None:
+    hostile.script(stream(START, error_event("overloaded_error")), reply_stream("fine"))
+    r = ask("hi")
+    assert (r.code, r.out) == (0, "fine\n"), r.err
+    assert len(hostile.requests) == 2
+
+
+def test_an_error_event_without_the_sse_name(hostile, ask) -> None:
+    body = {"type": "error", "error": {"type": "permission_error", "message": "no"}}
+    hostile.script(stream(START, b"data: " + json.dumps(body).encode() + b"\n\n"))
+    r = ask("hi")
+    assert r.code == 1
+    assert "permission_error" in one_line_error(r.err)
+    assert len(hostile.requests) == 1
+
+
+def test_a_stream_without_the_final_blank_line_is_complete(hostile, ask) -> None:
+    hostile.script(stream(START, text_events("whole"), message_delta(), MESSAGE_STOP.rstrip(b"\n")))
+    r = ask("hi")
+    assert (r.code, r.out) == (0, "whole\n"), r.err
+    assert len(hostile.requests) == 1
+
+
+def test_a_stream_that_ends_after_message_delta_is_complete(hostile, ask) -> None:
+    hostile.script(stream(START, text_events("whole"), message_delta("refusal")))
+    r = ask("--json", "hi")
+    assert r.code == 7, r.err  # complete, and a refusal (README, exit codes)
+    assert json.loads(r.out)["stop_reason"] == "refusal"
+    assert len(hostile.requests) == 1
+
+
+def test_a_stream_cut_inside_a_block_is_interrupted(hostile, ask) -> None:
+    hostile.script(stream(START, text_events("half")[:2]))
+    r = ask("--max-retries", "0", "hi")
+    assert r.code == 5
+    assert r.out == "half\n"
+    one_line_error(r.err)
+
+
+def test_a_stream_cut_inside_the_last_event_is_interrupted(hostile, ask) -> None:
+    hostile.script(stream(START, text_events("half")[:2], b'event: message_delta\ndata: {"ty'))
+    r = ask("--max-retries", "0", "hi")
+    assert r.code == 5
+    assert "ended before the reply was complete" in one_line_error(r.err)
+
+
+MALFORMED = {
+    "delta is a string": event(
+        "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": "x"}
+    ),
+    "text is null": event(
+        "content_block_delta",
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": None}},
+    ),
+    "index out of range": event(
+        "content_block_delta",
+        {"type": "content_block_delta", "index": 7, "delta": {"type": "text_delta", "text": "x"}},
+    ),
+    "usage is a list": message_delta(usage=[1, 2]),
+    "usage count is a string": message_delta(usage={"output_tokens": "5"}),
+    "event is not an object": b"event: content_block_delta\ndata: [1]\n\n",
+    "event is not JSON": b"event: content_block_delta\ndata: {nope\n\n",
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_a_malformed_event_is_a_one_line_protocol_error(hostile, ask, case: str) -> None:
+    hostile.script(stream(START, text_events("kept")[:2], MALFORMED[case], MESSAGE_STOP))
+    r = ask("hi")
+    assert r.code == 5, r.err
+    assert "protocol error" in one_line_error(r.err)
+    assert r.out == "kept\n"  # what had arrived stays
+    assert len(hostile.requests) == 1  # a server that breaks the protocol is not asked again
+
+
+def test_a_malformed_non_streaming_reply_is_a_protocol_error(hostile, ask) -> None:
+    message = {
+        "id": "m",
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "text", "text": "hi"}],
+        "usage": {"input_tokens": [1]},
+    }
+    hostile.script(
+        Answer(200, {"content-type": "application/json"}, [json.dumps(message).encode()])
+    )
+    r = ask("--no-stream", "hi")
+    assert r.code == 5
+    assert "usage.input_tokens" in one_line_error(r.err)
+
+
+# -- transport -----------------------------------------------------------------------
+
+
+def test_endless_pings_do_not_defeat_the_timeout(hostile, ask) -> None:
+    ping = event("ping", {"type": "ping"})
+    hostile.script(Answer(200, SSE_HEADERS, lambda: _pings_after_start(ping), delay=0.05))
+    r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)
+    assert r.code == 5
+    assert "stalled" in one_line_error(r.err)
+
+
+def _pings_after_start(ping: bytes) -> Iterator[bytes]:
+    yield START
+    yield from endless(ping)()
+
+
+def test_comments_forever_do_not_defeat_the_timeout(hostile, ask) -> None:
+    hostile.script(Answer(200, SSE_HEADERS, endless(b": keep-alive\n"), delay=0.05))
+    r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)
+    assert r.code == 5
+    assert "stalled" in one_line_error(r.err)
+
+
+def test_a_trickling_non_streaming_body_meets_an_overall_deadline(hostile, ask) -> None:
+    hostile.script(Answer(200, {"content-type": "application/json"}, endless(b" "), delay=0.05))
+    r = ask("--no-stream", "--timeout", "1", "--max-retries", "0", "hi", timeout=30)
+    assert r.code == 4
+    assert "did not arrive within 1 s" in one_line_error(r.err)
+
+
+def test_an_endless_stream_line_is_capped(hostile, ask) -> None:
+    hostile.script(stream(START, b"data: " + b"x" * (17 * 1024 * 1024) + b"\n\n", MESSAGE_STOP))
+    r = ask("hi")
+    assert r.code == 5
+    assert "over 16 MB" in one_line_error(r.err)
+
+
+def test_a_gzip_bomb_reply_is_refused_not_inflated(hostile, ask) -> None:
+    bomb = gzip_bomb(200 * 1024 * 1024)
+    hostile.script(
+        Answer(200, {"content-type": "application/json", "content-encoding": "gzip"}, [bomb])
+    )
+    r = ask("--no-stream", "hi")
+    assert r.code == 5
+    assert "over 64 MB" in one_line_error(r.err)
+
+
+def test_a_gzip_bomb_error_body_is_read_only_in_part(hostile, ask) -> None:
+    body = gzip_bomb(200 * 1024 * 1024)
+    hostile.script(
+        Answer(400, {"content-type": "application/json", "content-encoding": "gzip"}, [body])
+    )
+    r = ask("hi")
+    assert r.code == 1
+    one_line_error(r.err)
+    assert len(r.err) < 500
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
+def test_a_compressed_reply_is_read(hostile, ask, encoding: str) -> None:
+    import gzip
+    import zlib
+
+    message = {
+        "id": "m",
+        "type": "message",
+        "role": "assistant",
+        "model": "x",
+        "content": [{"type": "text", "text": "zipped"}],
+        "usage": {"input_tokens": 1, "output_tokens": 1},
+    }
+    raw = json.dumps(message).encode()
+    if encoding == "gzip":
+        body = gzip.compress(raw)
+    elif encoding == "deflate":
+        body = zlib.compress(raw)
+    else:
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body = deflate.compress(raw) + deflate.flush()
+    name = encoding.removeprefix("raw-")
+    hostile.script(
+        Answer(200, {"content-type": "application/json", "content-encoding": name}, [body])
+    )
+    r = ask("--no-stream", "hi")
+    assert (r.code, r.out) == (0, "zipped\n"), r.err
+    assert hostile.requests[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "1e400"])
+def test_bad_retry_after_ms_does_not_crash_or_hang(hostile, ask, value: str) -> None:
+    overloaded = Answer(
+        529, {"retry-after-ms": value}, [error_body("overloaded_error", "Overloaded")]
+    )
+    hostile.script(overloaded, reply_stream("after"))
+    r = ask("--max-retries", "1", "hi", timeout=30)
+    assert (r.code, r.out) == (0, "after\n"), r.err
+    assert len(hostile.requests) == 2
+
+
+def test_models_with_a_repeating_cursor_stop(run, hostile) -> None:
+    page = {"data": [{"id": "m1", "type": "model"}], "has_more": True, "last_id": "m1"}
+    hostile.script(Answer(200, {"content-type": "application/json"}, [json.dumps(page).encode()]))
+    r = run("models", "--json", env={"ANTHROPIC_BASE_URL": hostile.url}, timeout=30)
+    assert r.code == 0, r.err
+    assert len(hostile.requests) == 2  # the second page repeats the cursor: stop there
+    assert hostile.requests[1].path.endswith("after_id=m1")
+
+
+def test_models_pages_are_capped(run, hostile) -> None:
+    pages = [
+        Answer(
+            200,
+            {"content-type": "application/json"},
+            [json.dumps({"data": [], "has_more": True, "last_id": f"m{i}"}).encode()],
+        )
+        for i in range(150)
+    ]
+    hostile.script(*pages)
+    r = run("models", "--json", env={"ANTHROPIC_BASE_URL": hostile.url}, timeout=60)
+    assert r.code == 0, r.err
+    assert len(hostile.requests) == 100
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HTTPS_PROXY", "http://[bad"),
+        ("HTTPS_PROXY", "http://[::1"),
+        ("HTTP_PROXY", "ftp://u:pw@proxy"),
+        ("ALL_PROXY", "http://proxy:99999"),
+    ],
+)
+def test_a_malformed_proxy_variable_is_a_config_error(
+    hostile, ask, variable: str, value: str
+) -> None:
+    r = ask("hi", env={variable: value})
+    assert r.code == 3
+    assert variable in one_line_error(r.err)
+    assert value not in r.err  # the value may hold a password: not printed
+    assert hostile.requests == []
+
+
+def test_a_key_with_a_newline_is_not_printed(hostile, ask) -> None:
+    key = "sk-ant-secret-value-123\nx"
+    r = ask("hi", env={"ANTHROPIC_API_KEY": key})
+    assert r.code == 3, r.err
+    assert "secret-value" not in r.err
+    one_line_error(r.err)
+
+
+def test_our_user_agent_is_our_own(hostile, ask) -> None:
+    hostile.script(reply_stream())
+    r = ask("hi")
+    assert r.code == 0, r.err
+    agent = hostile.requests[0].headers["user-agent"]
+    assert agent.startswith("claude-cli-py/")
+    assert not agent.startswith("claude-cli/")
+
+
+_BOMB: list[bytes] = []
+
+
+def big_gzip_bomb() -> bytes:
+    """1 GiB of zeros as a 4.7 MB gzip body (made once, in pieces: never 1 GiB at once)."""
+    if not _BOMB:
+        import zlib
+
+        deflate = zlib.compressobj(1, zlib.DEFLATED, 31)
+        zeros = b"\0" * (1 << 24)
+        _BOMB.append(b"".join([*(deflate.compress(zeros) for _ in range(64)), deflate.flush()]))
+    return _BOMB[0]
+
+
+@pytest.mark.parametrize(("status", "args", "code"), [(200, ["--no-stream"], 5), (400, [], 1)])
+def test_a_gzip_bomb_is_never_inflated_whole(
+    hostile, cli_env, status: int, args: list[str], code: int
+) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    def limit_memory() -> None:  # 1 GiB of address space: the bomb cannot fit
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    hostile.script(Answer(status, headers, [big_gzip_bomb()]))
+    done = subprocess.run(
+        [sys.executable, "-m", "claude_cli", "ask", *args, "hi"],
+        env={**cli_env, "ANTHROPIC_BASE_URL": hostile.url},
+        capture_output=True,
+        timeout=120,
+        preexec_fn=limit_memory,
+        stdin=subprocess.DEVNULL,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == code, err
+    one_line_error(err)
+
+
+def test_httpx_error_text_never_carries_the_credential() -> None:
+    # A connection error whose text quotes what was sent cannot be made to happen on
+    # loopback; a mock transport raises one.
+    import httpx
+
+    from claude_cli.api import Client
+    from claude_cli.config import Credentials
+    from claude_cli.errors import TransportError
+
+    key = "sk-ant-api03-very-secret-key"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"failed sending x-api-key: {key}", request=request)
+
+    client = Client(
+        "http://127.0.0.1:9",
+        Credentials(api_key=key),
+        "2023-06-01",
+        max_retries=0,
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(TransportError) as raised:
+        client.create({"model": "m", "max_tokens": 1, "messages": []})
+    assert key not in raised.value.message
+    assert "***" in raised.value.message

@@ -1,27 +1,42 @@
 """Showing a reply as it streams: exact text in a pipe, Markdown on a terminal.
 
 Renderers take text (and thinking) deltas and a final `finish()`. They never
-see HTTP. The Markdown renderer prints each finished block once into the
-scrollback and redraws only the unfinished tail, at most `REFRESH_HZ` times a
-second, so its cost stays linear in the length of the reply.
+see HTTP. The Markdown renderer (rich renders, we decide when) prints each
+finished block once into the scrollback and redraws only the unfinished tail,
+at most `REFRESH_HZ` times a second and never taller than the screen, so
+nothing is copied into the scrollback twice. Lines that can no longer change
+(a code block's complete lines) go to the scrollback as they arrive, so a long
+code block costs what is new, not what is on screen.
+
+This module imports no rich at import time (piped `ask` never loads it); the
+Markdown renderer starts importing it in a thread while the request is in flight.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 import time
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from .markdown_ansi import Mode
-from .markdown_ansi import render as render_markdown
-from .markdown_blocks import BlockSplitter
-from .term import dim, isatty, sanitize, use_color
+from .markdown_stream import BlockSplitter, closes_fence, opens_fence
+from .term import dim, sanitize
 
-# A tail frame costs 0.1-0.7 ms now that we render Markdown ourselves: at 300
-# words/s, 10 frames a second measured the same CPU as 8 or 5 (within noise),
-# and anything slower looks jerky. The clock, not the delta rate, bounds the cost.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .console import Mode
+
+# The clock, not the delta rate, bounds the cost of the tail: ~10 frames a
+# second look smooth, and each frame renders only the unfinished block.
 REFRESH_HZ = 10
+
+# Synchronized output (DEC private mode 2026): the terminal shows the erase and
+# the redraw together, so a redraw never flickers (over SSH, too). Terminals
+# that do not know the mode ignore it, as every unknown private mode.
+SYNC_ON, SYNC_OFF = "\x1b[?2026h", "\x1b[?2026l"
 
 
 class Renderer(Protocol):
@@ -81,15 +96,41 @@ def terminal_size(out: TextIO) -> os.terminal_size:
 
 
 def markdown_mode(out: TextIO) -> Mode:
-    """Colour on a terminal, attributes only under NO_COLOR (or TERM=dumb), and
-    plain text anywhere else."""
-    if use_color(out):
-        return "color"
-    return "mono" if isatty(out) else "plain"
+    """What `out`'s Console may write: colour, attributes only (NO_COLOR) or
+    plain text (TERM=dumb, or not a terminal), as rich decides."""
+    from .console import console_for, console_mode
+
+    return console_mode(console_for(out))
+
+
+def _warm_imports() -> None:
+    # In a thread, while the request is on the network: the first token then
+    # finds rich.markdown (and markdown-it) imported. The import lock makes a
+    # main-thread import of the same module wait for this one, never repeat it.
+    with contextlib.suppress(Exception):  # the main thread's import will report it
+        from . import markdown_rich  # noqa: F401
+
+
+class _Line:
+    """A rendered line: the text with escapes, and its width in cells."""
+
+    __slots__ = ("ansi", "cells")
+
+    def __init__(self, ansi: str, cells: int) -> None:
+        self.ansi, self.cells = ansi, cells
+
+
+class _OpenCode:
+    """A top-level fenced code block being streamed line by line."""
+
+    def __init__(self, fence: str, language: str) -> None:
+        self.fence, self.language = fence, language
+        self.shown = 0  # code lines already in the scrollback
+        self.closed = False
 
 
 class MarkdownRenderer:
-    """Incremental Markdown on a terminal."""
+    """Incremental Markdown on a terminal (see the module docstring)."""
 
     def __init__(
         self,
@@ -101,34 +142,65 @@ class MarkdownRenderer:
         mode: Mode | None = None,
     ) -> None:
         self.out = out
-        self.mode: Mode = mode or markdown_mode(out)
         self.status = status
         self.show_thinking = show_thinking
         self.clock = clock
+        self._mode = mode
         self.splitter = BlockSplitter()
-        self._tail_lines = 0
+        self._console: Console | None = None
+        self._tail_rows = 0  # rows the drawn tail occupies above the cursor
         self._last_draw = 0.0
-        self._blocks_printed = 0
+        self._printed = False  # has a block been printed (the next needs a blank line)?
+        self._code: _OpenCode | None = None
         self._thinking_chars = 0
         self._thinking_open = False
+        threading.Thread(target=_warm_imports, daemon=True).start()
 
-    # -- deltas -------------------------------------------------------------
+    # -- the console, made on first use ------------------------------------------
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from .console import can_move_cursor, console_for, string_console, supports_hyperlinks
+
+            if self._mode is None:
+                self._console = console_for(self.out)
+            else:
+                self._console = string_console(terminal_size(self.out).columns, self._mode)
+            self._movable = can_move_cursor(self._console) and self._mode is None
+            self._links = supports_hyperlinks(self._console)
+        return self._console
+
+    def _size(self) -> tuple[int, int]:
+        console = self.console
+        rows = console.height
+        if self._movable:
+            # Cursor-up reaches only the real screen, whatever LINES says.
+            real = terminal_size(self.out).lines
+            rows = min(rows, real) if real > 0 else rows
+        return max(console.width, 1), max(rows, 2)
+
+    # -- deltas ---------------------------------------------------------------
 
     def text(self, text: str) -> None:
         if not text:
             return
         self._end_thinking()
+        self.console  # noqa: B018 - made on the first delta, after the request went out
         finished = self.splitter.feed(sanitize(text))
-        if finished:
-            self._clear_tail()
-            for block in finished:
-                self._print_block(block)
-        # The tail is redrawn on a clock, never per delta or per block: a fast
-        # stream costs one render of each block plus ~REFRESH_HZ tails a second.
         now = self.clock()
-        if now - self._last_draw >= 1 / REFRESH_HZ:
-            self._draw_tail()
+        due = now - self._last_draw >= 1 / REFRESH_HZ
+        if not finished and not due:
+            return
+        parts = [self._erase()] if finished or due else []
+        for block in finished:
+            parts.append(self._block(block))
+        if due:
+            parts.append(self._frame())
             self._last_draw = now
+        elif self._movable and finished:
+            parts.append(self._draw_tail(self._tail_lines()))
+        self._write("".join(parts))
 
     def thinking(self, text: str) -> None:
         if not text or self.status is None:
@@ -136,20 +208,188 @@ class MarkdownRenderer:
         self._thinking_chars += len(text)
         if self.show_thinking:
             self.status.write(dim(sanitize(text), self.status))
-        elif not self._thinking_open:
+        elif not self._thinking_open and self._can_rewrite_status():
             self.status.write(dim("✻ thinking…", self.status))
         self._thinking_open = True
         self.status.flush()
 
     def finish(self) -> None:
         self._end_thinking()
-        self._clear_tail()
-        rest = self.splitter.close()
+        self.console  # noqa: B018
+        parts = [self._erase()]
+        rest = self.splitter.close().strip("\n")
         if rest.strip():
-            self._print_block(rest.strip("\n"))
+            parts.append(self._block(rest))
+        self._write("".join(parts))
         self.out.flush()
 
-    # -- drawing ------------------------------------------------------------
+    # -- blocks -----------------------------------------------------------------
+
+    def _render(self, markdown_text: str) -> list[_Line]:
+        from rich.segment import Segment
+
+        from .markdown_rich import ReplyMarkdown, segment_lines, to_ansi
+
+        console = self.console
+        md = ReplyMarkdown(markdown_text, hyperlinks=self._links)
+        width = self._size()[0]
+        return [
+            _Line(to_ansi(console, line), Segment.get_line_length(line))
+            for line in segment_lines(console, md, width)
+        ]
+
+    def _code_lines(self, lines: list[str], language: str) -> list[_Line]:
+        from rich.segment import Segment
+
+        from .markdown_rich import code_segments, to_ansi
+
+        code = "".join(lines)
+        if code.endswith("\n"):
+            code = code[:-1]
+        console = self.console
+        return [
+            _Line(to_ansi(console, segs), Segment.get_line_length(segs))
+            for segs in code_segments(console, code, language)
+        ]
+
+    def _separated(self, lines: list[_Line]) -> str:
+        """Lines for the scrollback, after the blank line that separates blocks."""
+        if not any(line.cells for line in lines):
+            return ""  # e.g. only a link reference definition
+        text = "".join(line.ansi + "\n" for line in lines)
+        if self._printed:
+            text = "\n" + text
+        self._printed = True
+        return text
+
+    def _block(self, block: str) -> str:
+        """A finished block, for the scrollback (the rest of it, if it is the code
+        block whose lines are already there)."""
+        code, self._code = self._code, None
+        if code is None or code.shown == 0:
+            return self._separated(self._render(block))
+        lines = block.split("\n")[1:]
+        body, after = lines, []
+        for i, line in enumerate(lines):
+            if closes_fence(line, code.fence):
+                body, after = lines[:i], lines[i + 1 :]
+                break
+        new = body[code.shown :]
+        text = ""
+        if new:
+            rendered = self._code_lines([line + "\n" for line in new], code.language)
+            text = "".join(line.ansi + "\n" for line in rendered)
+        if "\n".join(after).strip():
+            text += self._separated(self._render("\n".join(after)))
+        return text
+
+    # -- the tail -----------------------------------------------------------------
+
+    def _frame(self) -> str:
+        """Commit what can no longer change, and (on a terminal that allows it)
+        draw the rest of the unfinished block."""
+        committed = self._commit_code()
+        if not self._movable:
+            return committed
+        return committed + self._draw_tail(self._tail_lines())
+
+    def _commit_code(self) -> str:
+        splitter = self.splitter
+        lines = splitter.lines
+        if self._code is None:
+            if not lines:
+                return ""
+            opened = opens_fence(lines[0])
+            if opened is None:
+                return ""
+            self._code = _OpenCode(*opened)
+        code = self._code
+        if code.closed:
+            return ""
+        start = 1 + code.shown
+        new = lines[start:]
+        if not splitter.in_fence:
+            for i, line in enumerate(new):
+                if closes_fence(line, code.fence):
+                    new = new[:i]
+                    code.closed = True
+                    break
+        if not new:
+            return ""
+        text = ""
+        if code.shown == 0:
+            text = "\n" if self._printed else ""
+            self._printed = True
+            if code.language:
+                text += self._language_line(code.language).ansi + "\n"
+        text += "".join(line.ansi + "\n" for line in self._code_lines(new, code.language))
+        code.shown += len(new)
+        return text
+
+    def _language_line(self, language: str) -> _Line:
+        from rich.segment import Segment
+
+        from .markdown_rich import to_ansi
+
+        style = self.console.get_style("markdown.code_language", default="dim")
+        return _Line(to_ansi(self.console, [Segment(language, style)]), len(language))
+
+    def _tail_lines(self) -> list[_Line]:
+        code = self._code
+        if code is not None:
+            if code.closed or not self.splitter.partial:
+                return []
+            return self._code_lines([self.splitter.partial], code.language)
+        tail = self.splitter.tail
+        if not tail.strip():
+            return []
+        lines = self._render(tail.strip("\n"))
+        while lines and not lines[-1].cells:
+            lines.pop()
+        return lines
+
+    def _draw_tail(self, lines: list[_Line]) -> str:
+        if not lines:
+            return ""
+        width, rows = self._size()
+        separator = self._printed and self._code is None
+        # Only what fits above the cursor's line: cursor-up cannot reach into the
+        # scrollback, so a taller tail shows its last screenful, and lines a
+        # terminal soft-wraps count as the rows they take.
+        room = rows - 1
+        shown: list[str] = []
+        used = 0
+        for line in reversed(lines):
+            need = max(1, -(-line.cells // width))
+            if used + need > room:
+                break
+            shown.append(line.ansi)
+            used += need
+        shown.reverse()
+        if separator and used < room:
+            shown.insert(0, "")
+            used += 1
+        self._tail_rows = used
+        return "".join(s + "\n" for s in shown)
+
+    def _erase(self) -> str:
+        if not self._tail_rows:
+            return ""
+        rows, self._tail_rows = self._tail_rows, 0
+        return f"\r\x1b[{rows}A\x1b[J"
+
+    def _write(self, text: str) -> None:
+        if not text:
+            return
+        if self._movable:
+            text = SYNC_ON + text + SYNC_OFF
+        self.out.write(text)
+        self.out.flush()
+
+    # -- thinking -----------------------------------------------------------------
+
+    def _can_rewrite_status(self) -> bool:
+        return os.environ.get("TERM") != "dumb"
 
     def _end_thinking(self) -> None:
         if not self._thinking_open or self.status is None:
@@ -159,41 +399,7 @@ class MarkdownRenderer:
             self.status.write("\n")
         else:
             words = self._thinking_chars // 5
-            self.status.write("\r\x1b[2K" + dim(f"✻ thought (~{words} words)", self.status) + "\n")
+            # On a dumb terminal nothing was written to rewrite: append the summary.
+            erase = "\r\x1b[2K" if self._can_rewrite_status() else ""
+            self.status.write(erase + dim(f"✻ thought (~{words} words)", self.status) + "\n")
         self.status.flush()
-
-    def _render(self, markdown_text: str) -> str:
-        width = terminal_size(self.out).columns
-        # Blocks are separated by exactly one blank line, which we write ourselves.
-        return render_markdown(markdown_text.strip("\n"), width, self.mode)
-
-    def _print_block(self, block: str) -> None:
-        rendered = self._render(block) if block.strip() else ""
-        if not rendered:  # e.g. only a link reference definition
-            return
-        if self._blocks_printed:
-            self.out.write("\n")
-        self.out.write(rendered)
-        self._blocks_printed += 1
-
-    def _draw_tail(self) -> None:
-        tail = self.splitter.tail
-        self._clear_tail()
-        if not tail.strip():
-            self.out.flush()
-            return
-        lines = self._render(tail).split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        # Only what fits on the screen: cursor-up cannot reach into the scrollback.
-        room = max(terminal_size(self.out).lines - 2, 1)
-        lines = lines[-room:]
-        prefix = "\n" if self._blocks_printed else ""
-        self.out.write(prefix + "\n".join(lines) + "\n")
-        self._tail_lines = len(lines) + (1 if prefix else 0)
-        self.out.flush()
-
-    def _clear_tail(self) -> None:
-        if self._tail_lines:
-            self.out.write(f"\x1b[{self._tail_lines}A\x1b[J")
-            self._tail_lines = 0

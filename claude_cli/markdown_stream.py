@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 
 
@@ -23,6 +23,21 @@ class BlockSplitter:
         self._partial = ""  # the line being received
         self._fence: str | None = None  # the open fence marker, if inside one
         self._boundary = False  # may the next line start a new block?
+
+    @property
+    def lines(self) -> list[str]:
+        """The complete lines of the unfinished block (each ending in a newline);
+        callers only read it."""
+        return self._lines
+
+    @property
+    def partial(self) -> str:
+        """The line being received."""
+        return self._partial
+
+    @property
+    def in_fence(self) -> bool:
+        return self._fence is not None
 
     @property
     def tail(self) -> str:
@@ -58,11 +73,13 @@ class BlockSplitter:
         stripped = line.strip()
         if self._fence is not None:
             self._lines.append(line)
-            if stripped.startswith(self._fence) and stripped.strip(self._fence[0]) == "":
+            if _closes(line, self._fence):
                 self._fence = None
                 self._boundary = True
             return
         fence = _FENCE.match(line)
+        if fence is not None and fence.group(1)[0] == "`" and "`" in fence.group(2):
+            fence = None  # CommonMark: a backtick fence's info string has no backtick
         heading = _HEADING.match(line) is not None
         starts_block = (
             bool(stripped)
@@ -77,3 +94,30 @@ class BlockSplitter:
             self._boundary = False
         else:
             self._boundary = not stripped or heading
+
+
+def _closes(line: str, fence: str) -> bool:
+    """A closing fence: at most 3 spaces in, the opener's character, at least as
+    many of it, nothing after but spaces."""
+    body = line.rstrip("\n").rstrip(" \t")
+    indent = len(body) - len(body.lstrip(" "))
+    if indent > 3:
+        return False
+    run = body[indent:]
+    return len(run) >= len(fence) and run == fence[0] * len(run)
+
+
+def opens_fence(line: str) -> tuple[str, str] | None:
+    """(marker, language) when `line` opens a fenced code block at the left edge
+    (the case streamed line by line; an indented fence is rendered whole)."""
+    match = _FENCE.match(line)
+    if match is None or line[0] == " ":
+        return None
+    marker, info = match.group(1), match.group(2).strip()
+    if marker[0] == "`" and "`" in info:
+        return None
+    return marker, info.partition(" ")[0]
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    return _closes(line, fence)

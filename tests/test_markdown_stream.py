@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from claude_cli.markdown_blocks import BlockSplitter
+from claude_cli.markdown_stream import BlockSplitter
 
 DOC = """# Title
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it import MarkdownIt
 from rich import box
+from rich.cells import cell_len
 from rich.markdown import (
     BlockQuote,
     CodeBlock,
@@ -36,7 +37,6 @@ from rich.markdown import (
     TableElement,
     TextElement,
 )
-from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -265,7 +265,7 @@ class FittedTable(TableElement):
             table.add_row(*row)
         # Wider than the screen even with every cell wrapped at its longest word:
         # columns a few letters wide are unreadable, records are not.
-        if headers and Measurement.get(console, options, table).minimum > options.max_width:
+        if headers and _narrowest(headers, rows) > options.max_width:
             header_style = console.get_style("markdown.table.header", default="bold")
             for n, row in enumerate(rows):
                 if n:
@@ -275,6 +275,19 @@ class FittedTable(TableElement):
                     yield line
             return
         yield table
+
+
+def _narrowest(headers: list[Text], rows: list[list[Text]]) -> int:
+    """The table's width with each column as narrow as its longest word."""
+    widths = [_longest_word(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], _longest_word(cell))
+    return sum(widths) + 3 * (len(widths) - 1)
+
+
+def _longest_word(text: Text) -> int:
+    return max((cell_len(word) for word in text.plain.split()), default=0)
 
 
 class Image(ImageItem):

@@ -222,11 +222,12 @@ class List(ListElement):
             for item in self.items:
                 yield from _item(console, options, item, marker, len(marker))
             return
+        # Each number as wide as it is (not right-aligned to the last): an item
+        # looks the same whether the list is rendered whole or streamed in parts.
         start = 1 if self.list_start is None else self.list_start
-        width = len(f"{start + len(self.items) - 1}. ")
         for index, item in enumerate(self.items):
-            marker = f"{start + index}. ".rjust(width)
-            yield from _item(console, options, item, marker, width)
+            marker = f"{start + index}. "
+            yield from _item(console, options, item, marker, len(marker))
 
 
 def _item(

@@ -121,3 +121,74 @@ def opens_fence(line: str) -> tuple[str, str] | None:
 
 def closes_fence(line: str, fence: str) -> bool:
     return _closes(line, fence)
+
+
+# -- inside one block: what can no longer change ------------------------------------
+
+_ITEM = re.compile(r"([-+*]|(\d{1,9})([.)]))( +|$)")
+_TOKEN = re.compile(r"\S+")
+
+
+def list_marker(line: str) -> tuple[str, int | None] | None:
+    """A top-level list item's marker kind ("-", "*", "+", "." or ")") and its
+    number (None for bullets), when `line` starts one at the left edge."""
+    match = _ITEM.match(line)
+    if match is None:
+        return None
+    if match.group(2) is not None:
+        return match.group(3), int(match.group(2))
+    return match.group(1), None
+
+
+def renumber(line: str, number: int) -> str:
+    """An ordered item's first line with its number set (a list streamed in parts
+    keeps counting: "1. / 1. / 1." is numbered 1, 2, 3 as when rendered whole)."""
+    match = _ITEM.match(line)
+    if match is None or match.group(2) is None:
+        return line
+    return str(number) + line[match.end(2) :]
+
+
+def starts_paragraph(first: str) -> bool:
+    """Does a block beginning with `first` start a plain paragraph (not a list,
+    heading, quote, table, fence, HTML, link definition or indented code)?"""
+    return bool(first) and (first[0].isalnum() or first[0] in "\"'(") and not _ITEM.match(first)
+
+
+# Delimiters that may open an inline construct closed later: a cut inside one
+# would render its two halves differently from the whole.
+_ESCAPE = re.compile(r"\\.")
+_EMPHASIS_STAR = re.compile(r"\*+(?=\S)|(?<=\S)\*+")
+_EMPHASIS_UNDER = re.compile(r"(?<![0-9A-Za-z])_+|_+(?![0-9A-Za-z])")
+_OPEN_TAG = re.compile(r"<[A-Za-z/!?][^>]*$")
+
+
+def is_neutral(text: str) -> bool:
+    """Heuristic: `text` (the start of a paragraph) leaves no inline construct
+    open: code spans, emphasis, strikethrough, links and tags all closed."""
+    text = _ESCAPE.sub("", text)
+    if text.count("`") % 2 or text.count("~") % 2 or text.count("[") != text.count("]"):
+        return False
+    if text.count("(") != text.count(")") and "](" in text:
+        return False
+    if sum(len(m) for m in _EMPHASIS_STAR.findall(text)) % 2:
+        return False
+    if sum(len(m) for m in _EMPHASIS_UNDER.findall(text)) % 2:
+        return False
+    return _OPEN_TAG.search(text) is None
+
+
+def paragraph_cut(source: str, rendered: list[str]) -> int | None:
+    """Where in `source` (a paragraph's text) the last of its `rendered` lines
+    begins, when that can be known: every source word renders as one word, and
+    what comes before leaves nothing open. None otherwise (render it whole)."""
+    tokens = [m.start() for m in _TOKEN.finditer(source)]
+    counts = [len(line.split()) for line in rendered]
+    last = counts[-1] if counts else 0
+    if not last or sum(counts) != len(tokens):
+        return None
+    cut = tokens[-last]
+    head, rest = source[:cut], source[cut:]
+    if not is_neutral(head) or not starts_paragraph(rest):
+        return None
+    return cut

@@ -21,7 +21,15 @@ import threading
 import time
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from .markdown_stream import BlockSplitter, closes_fence, opens_fence
+from .markdown_stream import (
+    BlockSplitter,
+    closes_fence,
+    list_marker,
+    opens_fence,
+    paragraph_cut,
+    renumber,
+    starts_paragraph,
+)
 from .term import dim, sanitize
 
 if TYPE_CHECKING:
@@ -114,19 +122,33 @@ def _warm_imports() -> None:
 class _Line:
     """A rendered line: the text with escapes, and its width in cells."""
 
-    __slots__ = ("ansi", "cells")
+    __slots__ = ("ansi", "cells", "plain")
 
-    def __init__(self, ansi: str, cells: int) -> None:
-        self.ansi, self.cells = ansi, cells
+    def __init__(self, ansi: str, cells: int, plain: str) -> None:
+        self.ansi, self.cells, self.plain = ansi, cells, plain
 
 
-class _OpenCode:
-    """A top-level fenced code block being streamed line by line."""
+def _plain(line) -> str:
+    return "".join(segment.text for segment in line if not segment.control)
 
-    def __init__(self, fence: str, language: str) -> None:
-        self.fence, self.language = fence, language
-        self.shown = 0  # code lines already in the scrollback
-        self.closed = False
+
+class _Open:
+    """The unfinished block, while what of it can no longer change goes to the
+    scrollback: a code block's complete lines, a list's items before the one
+    being written, a paragraph's wrapped lines but the last. What is on screen
+    is then only the rest, so a frame costs what is new, not the block's length."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # "code", "list", "paragraph" or "table" (shown, not committed)
+        self.started = False  # is part of it in the scrollback (its blank line too)?
+        self.fence = self.language = ""  # code
+        self.shown = 0  # code lines in the scrollback
+        self.closed = False  # code: the closing fence has arrived
+        self.marker = ""  # list: "-", "*", "+", "." or ")"
+        self.number: int | None = None  # list: the next item's number (ordered)
+        self.start = 0  # list: the first line not in the scrollback
+        self.scan = 1  # list: the first line not yet looked at
+        self.offset = 0  # paragraph: characters in the scrollback
 
 
 class MarkdownRenderer:
@@ -151,7 +173,7 @@ class MarkdownRenderer:
         self._tail_rows = 0  # rows the drawn tail occupies above the cursor
         self._last_draw = 0.0
         self._printed = False  # has a block been printed (the next needs a blank line)?
-        self._code: _OpenCode | None = None
+        self._open: _Open | None = None
         self._thinking_chars = 0
         self._thinking_open = False
         threading.Thread(target=_warm_imports, daemon=True).start()
@@ -233,9 +255,16 @@ class MarkdownRenderer:
         console = self.console
         md = ReplyMarkdown(markdown_text, hyperlinks=self._links)
         width = self._size()[0]
+        lines = segment_lines(console, md, width)
+        # Blocks are separated by exactly one blank line, which we write ourselves.
+        while lines and not lines[-1]:
+            lines.pop()
+        start = 0
+        while start < len(lines) and not lines[start]:
+            start += 1  # rich puts a blank line before a list that follows anything
         return [
-            _Line(to_ansi(console, line), Segment.get_line_length(line))
-            for line in segment_lines(console, md, width)
+            _Line(to_ansi(console, line), Segment.get_line_length(line), _plain(line))
+            for line in lines[start:]
         ]
 
     def _code_lines(self, lines: list[str], language: str) -> list[_Line]:
@@ -248,7 +277,7 @@ class MarkdownRenderer:
             code = code[:-1]
         console = self.console
         return [
-            _Line(to_ansi(console, segs), Segment.get_line_length(segs))
+            _Line(to_ansi(console, segs), Segment.get_line_length(segs), "")
             for segs in code_segments(console, code, language)
         ]
 
@@ -263,11 +292,17 @@ class MarkdownRenderer:
         return text
 
     def _block(self, block: str) -> str:
-        """A finished block, for the scrollback (the rest of it, if it is the code
-        block whose lines are already there)."""
-        code, self._code = self._code, None
-        if code is None or code.shown == 0:
+        """A finished block, for the scrollback: whole, or what is not there yet."""
+        opened, self._open = self._open, None
+        if opened is None or not opened.started:
             return self._separated(self._render(block))
+        if opened.kind == "code":
+            return self._code_rest(opened, block)
+        if opened.kind == "list":
+            return self._lines_text(self._render(self._list_rest(opened, block.split("\n"))))
+        return self._lines_text(self._render(block[opened.offset :]))
+
+    def _code_rest(self, code: _Open, block: str) -> str:
         lines = block.split("\n")[1:]
         body, after = lines, []
         for i, line in enumerate(lines):
@@ -277,10 +312,29 @@ class MarkdownRenderer:
         new = body[code.shown :]
         text = ""
         if new:
-            rendered = self._code_lines([line + "\n" for line in new], code.language)
-            text = "".join(line.ansi + "\n" for line in rendered)
+            text = self._lines_text(self._code_lines([line + "\n" for line in new], code.language))
         if "\n".join(after).strip():
             text += self._separated(self._render("\n".join(after)))
+        return text
+
+    @staticmethod
+    def _lines_text(lines: list[_Line]) -> str:
+        return "".join(line.ansi + "\n" for line in lines)
+
+    def _list_rest(self, opened: _Open, lines: list[str]) -> str:
+        rest = "".join(
+            line if line.endswith("\n") else line + "\n" for line in lines[opened.start :]
+        )
+        if opened.number is not None:
+            rest = renumber(rest, opened.number)
+        return rest.rstrip("\n")
+
+    def _begin(self) -> str:
+        """The blank line before a block whose first part goes to the scrollback."""
+        opened = self._open
+        assert opened is not None
+        text = "\n" if self._printed and not opened.started else ""
+        opened.started = self._printed = True
         return text
 
     # -- the tail -----------------------------------------------------------------
@@ -288,27 +342,50 @@ class MarkdownRenderer:
     def _frame(self) -> str:
         """Commit what can no longer change, and (on a terminal that allows it)
         draw the rest of the unfinished block."""
-        committed = self._commit_code()
+        committed = self._commit()
         if not self._movable:
             return committed
         return committed + self._draw_tail(self._tail_lines())
 
-    def _commit_code(self) -> str:
+    def _commit(self) -> str:
         splitter = self.splitter
         lines = splitter.lines
-        if self._code is None:
-            if not lines:
+        if self._open is None:
+            first = lines[0] if lines else splitter.partial
+            if not lines and " " not in first:
+                return ""  # too early to tell what the block is
+            self._open = self._classify(first, complete=bool(lines))
+            if self._open is None:
                 return ""
-            opened = opens_fence(lines[0])
-            if opened is None:
-                return ""
-            self._code = _OpenCode(*opened)
-        code = self._code
+        opened = self._open
+        if opened.kind == "code":
+            return self._commit_code(opened)
+        if opened.kind == "list":
+            return self._commit_items(opened)
+        if opened.kind == "paragraph":
+            return self._commit_paragraph(opened)
+        return ""
+
+    def _classify(self, first: str, *, complete: bool) -> _Open | None:
+        if complete and (fence := opens_fence(first)) is not None:
+            opened = _Open("code")
+            opened.fence, opened.language = fence
+            return opened
+        if (marker := list_marker(first)) is not None:
+            opened = _Open("list")
+            opened.marker, opened.number = marker
+            return opened
+        if "|" in first:
+            return _Open("table")
+        if starts_paragraph(first):
+            return _Open("paragraph")
+        return None
+
+    def _commit_code(self, code: _Open) -> str:
         if code.closed:
             return ""
-        start = 1 + code.shown
-        new = lines[start:]
-        if not splitter.in_fence:
+        new = self.splitter.lines[1 + code.shown :]
+        if not self.splitter.in_fence:
             for i, line in enumerate(new):
                 if closes_fence(line, code.fence):
                     new = new[:i]
@@ -318,13 +395,53 @@ class MarkdownRenderer:
             return ""
         text = ""
         if code.shown == 0:
-            text = "\n" if self._printed else ""
-            self._printed = True
+            text = self._begin()
             if code.language:
                 text += self._language_line(code.language).ansi + "\n"
-        text += "".join(line.ansi + "\n" for line in self._code_lines(new, code.language))
+        text += self._lines_text(self._code_lines(new, code.language))
         code.shown += len(new)
         return text
+
+    def _is_item(self, opened: _Open, line: str) -> bool:
+        marker = list_marker(line)
+        return marker is not None and marker[0] == opened.marker
+
+    def _commit_items(self, opened: _Open) -> str:
+        """Items before the one being written are final: they go to the scrollback."""
+        lines = self.splitter.lines
+        last = opened.start
+        for i in range(max(opened.scan, opened.start + 1), len(lines)):
+            if self._is_item(opened, lines[i]):
+                last = i
+        opened.scan = len(lines)
+        partial = self.splitter.partial
+        if len(lines) > opened.start and " " in partial and self._is_item(opened, partial):
+            last = len(lines)
+        if last <= opened.start:
+            return ""
+        chunk = lines[opened.start : last]
+        items = sum(1 for line in chunk if self._is_item(opened, line))
+        text = "".join(chunk)
+        if opened.number is not None:
+            text = renumber(text, opened.number)
+            opened.number += items
+        opened.start = last
+        rendered = self._render(text.rstrip("\n"))
+        return self._begin() + self._lines_text(rendered)
+
+    def _commit_paragraph(self, opened: _Open) -> str:
+        """A paragraph's wrapped lines but the last are final (lines wrap greedily,
+        so what follows a line's start depends only on what comes after it)."""
+        source = self.splitter.tail[opened.offset :]
+        rendered = self._render(source)
+        if len(rendered) < (2 if opened.started else 3):
+            return ""  # short: a setext underline may still make it a heading
+        plain = [line.plain for line in rendered]
+        cut = paragraph_cut(source, plain)
+        if cut is None:
+            return ""
+        opened.offset += cut
+        return self._begin() + self._lines_text(rendered[:-1])
 
     def _language_line(self, language: str) -> _Line:
         from rich.segment import Segment
@@ -332,15 +449,29 @@ class MarkdownRenderer:
         from .markdown_rich import to_ansi
 
         style = self.console.get_style("markdown.code_language", default="dim")
-        return _Line(to_ansi(self.console, [Segment(language, style)]), len(language))
+        return _Line(to_ansi(self.console, [Segment(language, style)]), len(language), language)
 
     def _tail_lines(self) -> list[_Line]:
-        code = self._code
-        if code is not None:
-            if code.closed or not self.splitter.partial:
-                return []
-            return self._code_lines([self.splitter.partial], code.language)
-        tail = self.splitter.tail
+        opened = self._open
+        splitter = self.splitter
+        if opened is not None and opened.kind == "code":
+            partial = splitter.partial
+            if opened.closed or not partial or closes_fence(partial + opened.fence, opened.fence):
+                return []  # nothing, or the closing fence arriving
+            return self._code_lines([splitter.partial], opened.language)
+        if opened is not None and opened.kind == "list":
+            tail = self._list_rest(opened, [*splitter.lines, splitter.partial])
+        elif opened is not None and opened.kind == "paragraph":
+            tail = splitter.tail[opened.offset :]
+        elif opened is not None and opened.kind == "table":
+            # A table waits for its end (its columns depend on every row); until
+            # then the header and the latest rows show, not every row each frame.
+            lines = splitter.lines
+            keep = self._size()[1] // 2
+            head = lines[:2] if len(lines) > keep + 2 else []
+            tail = "".join([*head, *lines[-keep:]] if head else lines) + splitter.partial
+        else:
+            tail = splitter.tail
         if not tail.strip():
             return []
         lines = self._render(tail.strip("\n"))
@@ -352,7 +483,7 @@ class MarkdownRenderer:
         if not lines:
             return ""
         width, rows = self._size()
-        separator = self._printed and self._code is None
+        separator = self._printed and (self._open is None or not self._open.started)
         # Only what fits above the cursor's line: cursor-up cannot reach into the
         # scrollback, so a taller tail shows its last screenful, and lines a
         # terminal soft-wraps count as the rows they take.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 import time
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", default="1000,10000", help="short,long")
     parser.add_argument("--rate", type=float, default=100.0, help="words/s of simulated time")
     parser.add_argument("--size", default="100x40", help="WIDTHxROWS")
+    parser.add_argument("--json", action="store_true", help="one JSON line per shape")
     args = parser.parse_args(argv)
     width, rows = args.size.split("x")
     os.environ.update(COLUMNS=width, LINES=rows, TERM="xterm-256color")
@@ -105,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         ratio = per_long / per_short
         ok = ratio <= 2.0 and lag <= 0.5
         failed += not ok
+        if args.json:
+            row = {"shape": shape, "short": short, "long": long, "lag": lag}
+            print(json.dumps({**row, "per_short": per_short, "per_long": per_long}))
+            continue
         print(
             f"{shape:10} {per_short * 1e6:14.0f} {per_long * 1e6:15.0f} {ratio:5.2f}x "
             f"{lag:6.2f}s  {'PASS' if ok else 'FAIL'}"

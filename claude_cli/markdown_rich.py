@@ -331,9 +331,13 @@ class ReplyMarkdown(Markdown):
         "html_block": HtmlBlock,
     }
 
-    def __init__(self, markup: str, *, hyperlinks: bool) -> None:
+    def __init__(self, markup: str, *, hyperlinks: bool, references: dict | None = None) -> None:
         self.markup = markup
-        self.parsed = parser().parse(markup)
+        # `references`: link reference definitions of the blocks before this one
+        # (a reply streamed block by block still resolves "[docs]" defined earlier);
+        # definitions found here are added to it.
+        env = {} if references is None else {"references": references}
+        self.parsed = parser().parse(markup, env)
         self.code_theme = "ansi"
         self.justify = "left"
         self.style = "none"
@@ -407,7 +411,15 @@ def to_ansi(console: Console, line: list[Segment]) -> str:
 
 def segment_lines(console: Console, renderable, width: int) -> list[list[Segment]]:
     options = console.options.update(width=max(width, 1), height=None)
-    return [_trim(line) for line in Segment.split_lines(console.render(renderable, options))]
+    lines = [_trim(line) for line in Segment.split_lines(console.render(renderable, options))]
+    # A block is separated from the next by exactly one blank line, which the
+    # caller writes; rich puts one before a list or table that follows anything.
+    start, end = 0, len(lines)
+    while start < end and not lines[start]:
+        start += 1
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return lines[start:end]
 
 
 def render_lines(console: Console, text: str, width: int, *, hyperlinks: bool) -> list[str]:

@@ -174,6 +174,7 @@ class MarkdownRenderer:
         self._last_draw = 0.0
         self._printed = False  # has a block been printed (the next needs a blank line)?
         self._open: _Open | None = None
+        self._references: dict = {}  # link reference definitions seen so far
         self._thinking_chars = 0
         self._thinking_open = False
         threading.Thread(target=_warm_imports, daemon=True).start()
@@ -247,24 +248,20 @@ class MarkdownRenderer:
 
     # -- blocks -----------------------------------------------------------------
 
-    def _render(self, markdown_text: str) -> list[_Line]:
+    def _render(self, markdown_text: str, *, final: bool = True) -> list[_Line]:
+        """Lines of Markdown text; `final` when they go to the scrollback (then
+        the link definitions they hold apply to the blocks after them)."""
         from rich.segment import Segment
 
         from .markdown_rich import ReplyMarkdown, segment_lines, to_ansi
 
         console = self.console
-        md = ReplyMarkdown(markdown_text, hyperlinks=self._links)
+        refs = self._references if final else dict(self._references)
+        md = ReplyMarkdown(markdown_text, hyperlinks=self._links, references=refs)
         width = self._size()[0]
-        lines = segment_lines(console, md, width)
-        # Blocks are separated by exactly one blank line, which we write ourselves.
-        while lines and not lines[-1]:
-            lines.pop()
-        start = 0
-        while start < len(lines) and not lines[start]:
-            start += 1  # rich puts a blank line before a list that follows anything
         return [
             _Line(to_ansi(console, line), Segment.get_line_length(line), _plain(line))
-            for line in lines[start:]
+            for line in segment_lines(console, md, width)
         ]
 
     def _code_lines(self, lines: list[str], language: str) -> list[_Line]:
@@ -433,7 +430,7 @@ class MarkdownRenderer:
         """A paragraph's wrapped lines but the last are final (lines wrap greedily,
         so what follows a line's start depends only on what comes after it)."""
         source = self.splitter.tail[opened.offset :]
-        rendered = self._render(source)
+        rendered = self._render(source, final=False)
         if len(rendered) < (2 if opened.started else 3):
             return ""  # short: a setext underline may still make it a heading
         plain = [line.plain for line in rendered]
@@ -474,7 +471,7 @@ class MarkdownRenderer:
             tail = splitter.tail
         if not tail.strip():
             return []
-        lines = self._render(tail.strip("\n"))
+        lines = self._render(tail.strip("\n"), final=False)
         while lines and not lines[-1].cells:
             lines.pop()
         return lines

@@ -175,6 +175,7 @@ class MarkdownRenderer:
         self._printed = False  # has a block been printed (the next needs a blank line)?
         self._open: _Open | None = None
         self._references: dict = {}  # link reference definitions seen so far
+        self._dims: tuple[int, int] | None = None
         self._thinking_chars = 0
         self._thinking_open = False
         threading.Thread(target=_warm_imports, daemon=True).start()
@@ -195,6 +196,12 @@ class MarkdownRenderer:
         return self._console
 
     def _size(self) -> tuple[int, int]:
+        # Asked once per delta (it may be resized), not once per render.
+        if self._dims is None:
+            self._dims = self._measure()
+        return self._dims
+
+    def _measure(self) -> tuple[int, int]:
         console = self.console
         rows = console.height
         if self._movable:
@@ -211,6 +218,7 @@ class MarkdownRenderer:
         self._end_thinking()
         self.console  # noqa: B018 - made on the first delta, after the request went out
         finished = self.splitter.feed(sanitize(text))
+        self._dims = None
         now = self.clock()
         due = now - self._last_draw >= 1 / REFRESH_HZ
         if not finished and not due:
@@ -219,10 +227,10 @@ class MarkdownRenderer:
         for block in finished:
             parts.append(self._block(block))
         if due:
+            # The next block's beginning waits for the clock too: at full speed a
+            # tail drawn after every finished block would double the rendering.
             parts.append(self._frame())
             self._last_draw = now
-        elif self._movable and finished:
-            parts.append(self._draw_tail(self._tail_lines()))
         self._write("".join(parts))
 
     def thinking(self, text: str) -> None:
@@ -239,6 +247,7 @@ class MarkdownRenderer:
     def finish(self) -> None:
         self._end_thinking()
         self.console  # noqa: B018
+        self._dims = None
         parts = [self._erase()]
         rest = self.splitter.close().strip("\n")
         if rest.strip():

@@ -175,7 +175,7 @@ class MarkdownRenderer:
         self._printed = False  # has a block been printed (the next needs a blank line)?
         self._open: _Open | None = None
         self._references: dict = {}  # link reference definitions seen so far
-        self._dims: tuple[int, int] | None = None
+        self._dims: tuple[int, int, int] | None = None
         self._thinking_chars = 0
         self._thinking_open = False
         threading.Thread(target=_warm_imports, daemon=True).start()
@@ -195,20 +195,27 @@ class MarkdownRenderer:
             self._links = supports_hyperlinks(self._console)
         return self._console
 
-    def _size(self) -> tuple[int, int]:
+    def _size(self) -> tuple[int, int, int]:
         # Asked once per delta (it may be resized), not once per render.
         if self._dims is None:
             self._dims = self._measure()
         return self._dims
 
-    def _measure(self) -> tuple[int, int]:
+    def _measure(self) -> tuple[int, int, int]:
+        """(width to render at, rows on screen, columns on screen)."""
         console = self.console
-        rows = console.height
+        width = max(console.width, 1)
+        rows, columns = console.height, width
         if self._movable:
-            # Cursor-up reaches only the real screen, whatever LINES says.
-            real = terminal_size(self.out).lines
-            rows = min(rows, real) if real > 0 else rows
-        return max(console.width, 1), max(rows, 2)
+            # Cursor-up reaches only the real screen, whatever LINES says, and a
+            # line wider than the real screen (resized, or COLUMNS too large) is
+            # soft-wrapped into more rows than it has lines.
+            real = terminal_size(self.out)
+            if real.lines > 0:
+                rows = min(rows, real.lines)
+            if real.columns > 0:
+                columns = min(columns, real.columns)
+        return width, max(rows, 2), columns
 
     # -- deltas ---------------------------------------------------------------
 
@@ -488,7 +495,7 @@ class MarkdownRenderer:
     def _draw_tail(self, lines: list[_Line]) -> str:
         if not lines:
             return ""
-        width, rows = self._size()
+        _, rows, width = self._size()
         separator = self._printed and (self._open is None or not self._open.started)
         # Only what fits above the cursor's line: cursor-up cannot reach into the
         # scrollback, so a taller tail shows its last screenful, and lines a

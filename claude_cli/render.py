@@ -170,7 +170,8 @@ class MarkdownRenderer:
         self._mode = mode
         self.splitter = BlockSplitter()
         self._console: Console | None = None
-        self._tail_rows = 0  # rows the drawn tail occupies above the cursor
+        # The tail on the screen, above the cursor's line: each line and its rows.
+        self._drawn: list[tuple[str, int]] = []
         self._last_draw = 0.0
         self._printed = False  # has a block been printed (the next needs a blank line)?
         self._open: _Open | None = None
@@ -230,15 +231,15 @@ class MarkdownRenderer:
         due = now - self._last_draw >= 1 / REFRESH_HZ
         if not finished and not due:
             return
-        parts = [self._erase()] if finished or due else []
-        for block in finished:
-            parts.append(self._block(block))
+        permanent = "".join(self._block(block) for block in finished)
+        tail: list[tuple[str, int]] = []
         if due:
             # The next block's beginning waits for the clock too: at full speed a
             # tail drawn after every finished block would double the rendering.
-            parts.append(self._frame())
+            committed, tail = self._frame()
+            permanent += committed
             self._last_draw = now
-        self._write("".join(parts))
+        self._write(self._update(permanent, tail))
 
     def thinking(self, text: str) -> None:
         if not text or self.status is None:
@@ -255,11 +256,8 @@ class MarkdownRenderer:
         self._end_thinking()
         self.console  # noqa: B018
         self._dims = None
-        parts = [self._erase()]
         rest = self.splitter.close().strip("\n")
-        if rest.strip():
-            parts.append(self._block(rest))
-        self._write("".join(parts))
+        self._write(self._update(self._block(rest) if rest.strip() else "", []))
         self.out.flush()
 
     # -- blocks -----------------------------------------------------------------
@@ -352,13 +350,13 @@ class MarkdownRenderer:
 
     # -- the tail -----------------------------------------------------------------
 
-    def _frame(self) -> str:
-        """Commit what can no longer change, and (on a terminal that allows it)
-        draw the rest of the unfinished block."""
+    def _frame(self) -> tuple[str, list[tuple[str, int]]]:
+        """What can no longer change (for the scrollback), and (on a terminal that
+        allows it) the rest of the unfinished block, to draw below it."""
         committed = self._commit()
         if not self._movable:
-            return committed
-        return committed + self._draw_tail(self._tail_lines())
+            return committed, []
+        return committed, self._draw_tail(self._tail_lines())
 
     def _commit(self) -> str:
         splitter = self.splitter
@@ -492,35 +490,47 @@ class MarkdownRenderer:
             lines.pop()
         return lines
 
-    def _draw_tail(self, lines: list[_Line]) -> str:
+    def _draw_tail(self, lines: list[_Line]) -> list[tuple[str, int]]:
+        """The tail's lines that fit on the screen, each with the rows it takes."""
         if not lines:
-            return ""
+            return []
         _, rows, width = self._size()
         separator = self._printed and (self._open is None or not self._open.started)
         # Only what fits above the cursor's line: cursor-up cannot reach into the
         # scrollback, so a taller tail shows its last screenful, and lines a
         # terminal soft-wraps count as the rows they take.
         room = rows - 1
-        shown: list[str] = []
+        shown: list[tuple[str, int]] = []
         used = 0
         for line in reversed(lines):
             need = max(1, -(-line.cells // width))
             if used + need > room:
                 break
-            shown.append(line.ansi)
+            shown.append((line.ansi, need))
             used += need
         shown.reverse()
         if separator and used < room:
-            shown.insert(0, "")
-            used += 1
-        self._tail_rows = used
-        return "".join(s + "\n" for s in shown)
+            shown.insert(0, ("", 1))
+        return shown
 
-    def _erase(self) -> str:
-        if not self._tail_rows:
-            return ""
-        rows, self._tail_rows = self._tail_rows, 0
-        return f"\r\x1b[{rows}A\x1b[J"
+    def _update(self, permanent: str, tail: list[tuple[str, int]]) -> str:
+        """The bytes that turn the screen's drawn tail into `permanent` (lines that
+        stay in the scrollback) followed by the new `tail`. Lines already on the
+        screen as they should be are kept, so a frame that appends a few words
+        rewrites one line, not the block."""
+        if not self._movable:
+            return permanent
+        lines = permanent.split("\n")[:-1] if permanent else []
+        lines += [ansi for ansi, _ in tail]
+        drawn = self._drawn
+        keep = 0
+        limit = min(len(drawn), len(lines))
+        while keep < limit and drawn[keep][0] == lines[keep]:
+            keep += 1
+        up = sum(rows for _, rows in drawn[keep:])
+        self._drawn = tail
+        erase = f"\r\x1b[{up}A\x1b[J" if up else ""
+        return erase + "".join(line + "\n" for line in lines[keep:])
 
     def _write(self, text: str) -> None:
         if not text:

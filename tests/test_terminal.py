@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from terminal import read_all, spawn
+from terminal import emulate, read_all, spawn
 
 REPLY = (
     "# Big Heading\n\n"
@@ -71,8 +71,9 @@ def test_ctrl_c_while_streaming_exits_130_without_traceback(api, cli_env) -> Non
     api.reply(" ".join(f"w{i}" for i in range(400)), delay=0.02)
     child = spawn(["ask", "q"], cli_env)
     child.expect("w5")
+    seen = child.before + child.after  # what expect() already read off the terminal
     child.kill(signal.SIGINT)
-    screen = read_all(child)
+    screen = emulate(seen + read_all(child).raw)
     assert child.exitstatus == 130
     assert "Traceback" not in screen.text
     assert "interrupted" in screen.text

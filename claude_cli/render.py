@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import threading
 import time
@@ -126,6 +127,16 @@ class _Line:
 
     def __init__(self, ansi: str, cells: int, plain: str) -> None:
         self.ansi, self.cells, self.plain = ansi, cells, plain
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
+
+
+def _cells(ansi: str) -> int:
+    """The width of a drawn line (escapes removed)."""
+    from rich.cells import cell_len
+
+    return cell_len(_SGR.sub("", ansi))
 
 
 def _plain(line) -> str:
@@ -527,10 +538,19 @@ class MarkdownRenderer:
         limit = min(len(drawn), len(lines))
         while keep < limit and drawn[keep][0] == lines[keep]:
             keep += 1
-        up = sum(rows for _, rows in drawn[keep:])
         self._drawn = tail
+        rest = "".join(line + "\n" for line in lines[keep + 1 :])
+        if keep == len(drawn) - 1 and keep < len(lines):
+            # Only the last line changed, and by words added at its end (the usual
+            # frame): write just those, after what is there.
+            old, rows = drawn[keep]
+            new = lines[keep]
+            cells = _cells(old)
+            if rows == 1 and 0 < cells < self._size()[2] and new.startswith(old):
+                return f"\r\x1b[1A\x1b[{cells}C" + new[len(old) :] + "\n" + rest
+        up = sum(rows for _, rows in drawn[keep:])
         erase = f"\r\x1b[{up}A\x1b[J" if up else ""
-        return erase + "".join(line + "\n" for line in lines[keep:])
+        return erase + "".join(line + "\n" for line in lines[keep : keep + 1]) + rest
 
     def _write(self, text: str) -> None:
         if not text:

@@ -45,6 +45,9 @@ REFRESH_HZ = 10
 # Synchronized output (DEC private mode 2026): the terminal shows the erase and
 # the redraw together, so a redraw never flickers (over SSH, too). Terminals
 # that do not know the mode ignore it, as every unknown private mode.
+# A changed last line longer than this many cells gets only its new words written.
+APPEND_MIN = 40
+
 SYNC_ON, SYNC_OFF = "\x1b[?2026h", "\x1b[?2026l"
 
 
@@ -542,11 +545,13 @@ class MarkdownRenderer:
         rest = "".join(line + "\n" for line in lines[keep + 1 :])
         if keep == len(drawn) - 1 and keep < len(lines):
             # Only the last line changed, and by words added at its end (the usual
-            # frame): write just those, after what is there.
+            # frame): write just those, after what is there. A short line is
+            # rewritten whole: it costs a few bytes, and its text stays in one piece
+            # in the byte stream (what tools reading a terminal's output match on).
             old, rows = drawn[keep]
             new = lines[keep]
             cells = _cells(old)
-            if rows == 1 and 0 < cells < self._size()[2] and new.startswith(old):
+            if rows == 1 and APPEND_MIN <= cells < self._size()[2] and new.startswith(old):
                 return f"\r\x1b[1A\x1b[{cells}C" + new[len(old) :] + "\n" + rest
         up = sum(rows for _, rows in drawn[keep:])
         erase = f"\r\x1b[{up}A\x1b[J" if up else ""

@@ -58,7 +58,7 @@ def show(name: str, streams: Streams) -> None:
         streams.stdout.write(session.export_markdown(doc))
         streams.stdout.write(f"\n---\n{summary}\n")
         return
-    from .markdown_ansi import render as render_markdown
+    from .markdown_rich import render_markdown
     from .render import markdown_mode, terminal_size
 
     out = streams.stdout

@@ -22,8 +22,16 @@ class Screen:
         return "\n".join(line.rstrip() for line in [*self.history, *self.lines]).strip("\n")
 
 
-def spawn(args: list[str], env: dict[str, str], rows: int = 40, cols: int = 100) -> pexpect.spawn:
-    env = {**env, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
+def spawn(
+    args: list[str],
+    env: dict[str, str],
+    rows: int = 40,
+    cols: int = 100,
+    term: str = "xterm-256color",
+) -> pexpect.spawn:
+    env = {"TERM": term, **env, "COLUMNS": str(cols), "LINES": str(rows)}
+    if term:
+        env["TERM"] = term
     return pexpect.spawn(
         sys.executable,
         ["-m", "claude_cli", *args],
@@ -50,7 +58,9 @@ def read_all(child: pexpect.spawn, rows: int = 40, cols: int = 100) -> Screen:
 
 
 def emulate(raw: str, rows: int = 40, cols: int = 100) -> Screen:
-    screen = pyte.HistoryScreen(cols, rows, history=10_000)
+    # The scrollback is what a person scrolls back through: a line copied into it
+    # twice (or lost) is a bug the visible screen alone would not show.
+    screen = pyte.HistoryScreen(cols, rows, history=100_000)
     stream = pyte.Stream(screen)
     stream.feed(raw.replace("\n", "\r\n") if "\r\n" not in raw else raw)
     history = ["".join(ch.data for ch in line.values()) for line in screen.history.top]

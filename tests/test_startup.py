@@ -81,3 +81,13 @@ def test_tab_completion_is_light(
     out, modules = imported([], env)
     assert expected in out.split()
     assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_piped_ask_never_imports_rich(api, cli_env: dict[str, str]) -> None:
+    # A pipe gets the exact text: nothing that renders for a person is loaded.
+    api.reply("**exact** text")
+    out, modules = imported(["ask", "q"], cli_env)
+    assert out.startswith("**exact** text")
+    assert modules.isdisjoint({"rich", "markdown_it", "pygments"}), sorted(
+        modules & {"rich", "markdown_it", "pygments"}
+    )

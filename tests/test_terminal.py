@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import signal
 
-from terminal import read_all, spawn
+import pytest
+
+from terminal import emulate, read_all, spawn
 
 REPLY = (
     "# Big Heading\n\n"
@@ -69,8 +71,9 @@ def test_ctrl_c_while_streaming_exits_130_without_traceback(api, cli_env) -> Non
     api.reply(" ".join(f"w{i}" for i in range(400)), delay=0.02)
     child = spawn(["ask", "q"], cli_env)
     child.expect("w5")
+    seen = child.before + child.after  # what expect() already read off the terminal
     child.kill(signal.SIGINT)
-    screen = read_all(child)
+    screen = emulate(seen + read_all(child).raw)
     assert child.exitstatus == 130
     assert "Traceback" not in screen.text
     assert "interrupted" in screen.text
@@ -106,3 +109,120 @@ def test_lists_tables_and_code_fit_a_narrow_terminal_and_appear_once(api, cli_en
     assert text.count("beta, the longer one") == 1 and text.count("12345") == 1
     assert text.count("result = compute(alpha, beta)  # a comment") == 1
     assert text.count("Done.") == 1
+
+
+# -- the scrollback: every line exactly once, as a person scrolls back -------------
+
+CODE = [f"value_{i:02d} = compute({i}, 'line {i}')  # step {i}" for i in range(80)]
+
+
+def _all_lines(screen) -> list[str]:
+    return [line.rstrip() for line in [*screen.history, *screen.lines]]
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(24, 80), (40, 100)])
+def test_code_block_taller_than_the_screen_is_in_the_scrollback_once(
+    api, cli_env, rows: int, cols: int
+) -> None:
+    reply = "Here it is:\n\n```python\n" + "\n".join(CODE) + "\n```\n\nDone."
+    api.reply(reply, chunk_tokens=2, delay=0.002)  # slow enough for many redraws
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=rows, cols=cols), rows=rows, cols=cols)
+    lines = _all_lines(screen)
+    for code in CODE:
+        # Exactly once, and exactly the source line: no indent, nothing cut.
+        assert lines.count(code) == 1, (code, lines.count(code))
+    first = lines.index(CODE[0])
+    assert lines[first - 1] == "python"  # the language on its own line
+    assert lines[first : first + 80] == CODE  # in order, nothing in between
+    assert lines.count("Done.") == 1 and lines.count("Here it is:") == 1
+
+
+def _long_document() -> tuple[str, list[str]]:
+    """A reply with every kind of block, some taller than a screen; and the
+    lines (as they look rendered) that must each appear exactly once."""
+    parts, expect = [], []
+    for n in range(6):
+        parts.append(f"## Section {n}")
+        expect.append(f"Section {n}")
+        words = " ".join(f"s{n}w{i}" for i in range(300))  # a paragraph of ~30 lines
+        parts.append(words)
+        parts.append("\n".join(f"- item {n}.{i} of the list" for i in range(30)))
+        expect += [f"• item {n}.{i} of the list" for i in range(30)]
+        code = [f"print('section {n}, line {i}')" for i in range(30)]
+        parts.append("```python\n" + "\n".join(code) + "\n```")
+        expect += code
+    return "\n\n".join(parts), expect
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(24, 80), (40, 100)])
+def test_long_document_leaves_every_line_once(api, cli_env, rows: int, cols: int) -> None:
+    reply, expect = _long_document()
+    api.reply(reply, chunk_tokens=3, delay=0.001)
+    args = ["ask", "--max-tokens", "64000", "q"]
+    screen = read_all(spawn(args, cli_env, rows=rows, cols=cols), rows=rows, cols=cols)
+    lines = _all_lines(screen)
+    for line in expect:
+        assert lines.count(line) == 1, (line, lines.count(line))
+    # Paragraph words: wrapped, but each exactly once.
+    words = " ".join(lines).split()
+    for n in range(6):
+        for i in range(300):
+            assert words.count(f"s{n}w{i}") == 1, (n, i)
+
+
+# -- terminals without cursor movement, colour or hyperlinks ------------------------
+
+
+def test_dumb_terminal_gets_append_only_plain_text(api, cli_env) -> None:
+    api.reply(
+        "# Title\n\nSome **bold** text.\n\n```python\n"
+        + "\n".join(CODE[:50])
+        + "\n```\n\n"
+        + " ".join(f"w{i}" for i in range(400)),
+        chunk_tokens=2,
+        delay=0.001,
+    )
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=24, cols=80, term="dumb"), 24, 80)
+    assert "\x1b" not in screen.raw  # no cursor movement, no SGR, nothing
+    lines = _all_lines(screen)
+    assert "Title" in lines and "Some bold text." in lines
+    assert lines[lines.index(CODE[0]) : lines.index(CODE[0]) + 50] == CODE[:50]
+    words = " ".join(lines).split()
+    assert all(words.count(f"w{i}") == 1 for i in range(400))
+
+
+def test_links_are_hyperlinks_or_show_their_url(api, cli_env) -> None:
+    reply = "See [the docs](https://example.com/docs) and <https://example.com/x>."
+    api.reply(reply)
+    screen = read_all(spawn(["ask", "q"], {**cli_env, "FORCE_HYPERLINK": "0"}))
+    assert "See the docs (https://example.com/docs) and https://example.com/x." in screen.text
+    assert "\x1b]8;" not in screen.raw
+    api.reply(reply)
+    screen = read_all(spawn(["ask", "q"], {**cli_env, "FORCE_HYPERLINK": "1"}))
+    assert "See the docs and https://example.com/x." in screen.text
+    assert "\x1b]8;id=" in screen.raw and ";https://example.com/docs\x1b\\" in screen.raw
+
+
+def test_a_table_wider_than_the_terminal_falls_back_cleanly(api, cli_env) -> None:
+    header = "| " + " | ".join(f"column_{c}" for c in range(15)) + " |"
+    rule = "|" + "---|" * 15
+    rows = ["| " + " | ".join(f"v{r}_{c}" for c in range(15)) + " |" for r in range(3)]
+    api.reply("\n".join([header, rule, *rows]))
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=40, cols=80), rows=40, cols=80)
+    lines = _all_lines(screen)
+    # Every cell whole (no column one letter wide), each value exactly once.
+    for r in range(3):
+        for c in range(15):
+            assert sum(line.split().count(f"v{r}_{c}") for line in lines) == 1, (r, c)
+            assert f"column_{c}: v{r}_{c}" in lines
+
+
+def test_redraws_are_synchronized_and_never_reach_into_the_scrollback(api, cli_env) -> None:
+    api.reply(" ".join(f"w{i}" for i in range(2000)), chunk_tokens=2, delay=0.001)
+    screen = read_all(spawn(["ask", "q"], cli_env, rows=24, cols=80), rows=24, cols=80)
+    assert "\x1b[?2026h" in screen.raw and "\x1b[?2026l" in screen.raw
+    # Each erase moves up at most the screen's height less the cursor's line.
+    ups = [int(n) for n in re.findall(r"\x1b\[(\d+)A", screen.raw)]
+    assert ups and max(ups) <= 23
+    words = " ".join(_all_lines(screen)).split()
+    assert all(words.count(f"w{i}") == 1 for i in range(2000))

@@ -30,8 +30,12 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         from . import __version__
 
-        sys.stdout.write(f"claude-cli {__version__}\n")
-        return
+        try:
+            sys.stdout.write(f"claude-cli {__version__}\n")
+            sys.stdout.flush()
+            return
+        except (OSError, AttributeError, ValueError):
+            pass  # stdout closed, full or gone: the full path below says so properly
     sys.argv[1:] = with_default_command(sys.argv[1:])
     from .cli import run
 

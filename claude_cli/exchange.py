@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from .capabilities import Capabilities, Registry, capability_shaped, fetcher
 from .config import Credentials, Settings, resolve_credentials
-from .errors import ApiError, Interrupted, StreamInterrupted
+from .errors import ApiError, Interrupted, OutputError, StreamInterrupted
 from .render import RawRenderer, Renderer
 from .request import Prepared, RequestOptions
-from .term import Streams, json_safe
+from .term import ReaderLeft, Streams, json_safe
 
 if TYPE_CHECKING:
     from .api import Client
@@ -110,6 +111,45 @@ def make_renderer(
     return MarkdownRenderer(streams.stdout, show_thinking=show_thinking, status=status)
 
 
+def _output_may_fail() -> suppress:
+    """stdout failing (full, or the reader left) must not cost the paid reply: the
+    failure is remembered by stdout (term.ReaderMayLeave) and reported at exit, after
+    the reply was received whole and saved; fd 1 then points at /dev/null."""
+    return suppress(OutputError, ReaderLeft)
+
+
+class _Undisturbed:
+    """A renderer whose output may fail: after the first failure it shows nothing
+    more, and the stream goes on into the Message (see `_output_may_fail`)."""
+
+    def __init__(self, inner: Renderer) -> None:
+        self.inner = inner
+        self.failed = False
+
+    def _call(self, name: str, *args: str) -> None:
+        if self.failed:
+            return
+        method = getattr(self.inner, name, None)
+        if method is None:
+            return
+        self.failed = True
+        with _output_may_fail():
+            method(*args)
+            self.failed = False
+
+    def text(self, text: str) -> None:
+        self._call("text", text)
+
+    def thinking(self, text: str) -> None:
+        self._call("thinking", text)
+
+    def thinking_started(self) -> None:
+        self._call("thinking_started")
+
+    def finish(self) -> None:
+        self._call("finish")
+
+
 class _BlockWatch:
     """A client whose stream tells the renderer when a thinking block starts: with
     display "omitted" a block may bring no text at all, and the terminal should
@@ -149,8 +189,11 @@ def send(
     json_out: bool = False,
 ) -> dict[str, Any]:
     """Send a prepared request and show the reply. Returns the Message."""
+    # stdout closed (>&-), or already failing: OutputError now, before paying.
+    getattr(streams.stdout, "check_open", lambda: None)()
     for note in prepared.notes:
         streams.note(note)
+    renderer = _Undisturbed(renderer)
     if prepared.prefill:
         renderer.text(prepared.prefill)
     from .reply import fetch, stream_reply
@@ -189,8 +232,9 @@ def send(
     if json_out:
         text = json.dumps(message, ensure_ascii=False)
         # On a terminal, C1 and bidi characters are \u-escaped: the same JSON, safe to show.
-        streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
-        streams.stdout.flush()
+        with _output_may_fail():
+            streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
+            streams.stdout.flush()
     if streams.stderr_tty:
         from .usage import usage_line
 

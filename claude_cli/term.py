@@ -142,6 +142,11 @@ class ReaderMayLeave:
         except OSError as e:
             raise self._fail(e) from None
 
+    def check_open(self) -> None:
+        """OutputError now when stdout is already known to be unusable (closed, or a
+        write already failed): before a request is paid for, not after."""
+        self._check()
+
     def give_up(self) -> None:
         """After a failure: fd 1 → /dev/null, so the interpreter's last flush is quiet."""
         if self.failed is not None and self._stream is not None:
@@ -177,7 +182,11 @@ def _point_at_devnull(stream: TextIO) -> None:
         pass
 
 
+class ReaderLeft(SystemExit):
+    """The reader of stdout went away (`| head`): exit 0, quietly."""
+
+
 def _reader_left(stream: TextIO) -> None:
     # Point fd 1 at /dev/null so the interpreter's final flush cannot fail too.
     _point_at_devnull(stream)
-    raise SystemExit(0)
+    raise ReaderLeft(0)

@@ -3,6 +3,7 @@ or a traceback (issue 9: bad values crash instead of erroring)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -145,7 +146,7 @@ def run_shell(cli_env: dict[str, str], redirect: str, *args: str) -> subprocess.
     )
 
 
-@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show")])
+@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show"), ("--version",)])
 def test_stdout_closed_is_a_clear_error(cli_env: dict[str, str], api, args) -> None:
     api.reply("a paid reply")
     done = run_shell(cli_env, ">&-", *args)
@@ -154,7 +155,7 @@ def test_stdout_closed_is_a_clear_error(cli_env: dict[str, str], api, args) -> N
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
-@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show")])
+@pytest.mark.parametrize("args", [("ask", "hi"), ("--help",), ("config", "show"), ("--version",)])
 def test_stdout_full_is_a_clear_error(cli_env: dict[str, str], api, args) -> None:
     api.reply("a paid reply")
     done = run_shell(cli_env, "> /dev/full", *args)
@@ -170,3 +171,35 @@ def test_config_show_never_prints_api_key_command_arguments(run, api, cfg: Path)
         r = run(*args, env={"ANTHROPIC_API_KEY": None})
         assert r.code == 0, r.err
         assert "hunter2" not in r.out
+
+
+def test_stdout_closed_sends_nothing(cli_env: dict[str, str], api) -> None:
+    """Nothing can be shown, so nothing is paid for."""
+    done = run_shell(cli_env, ">&-", "ask", "-S", "closed", "hi")
+    assert done.returncode == OUTPUT, done.stderr
+    assert api.messages_requests == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_stdout_full_still_saves_the_paid_reply(cli_env: dict[str, str], api, home) -> None:
+    api.reply("a paid reply that could not be printed")
+    done = run_shell(cli_env, "> /dev/full", "ask", "-S", "full", "hi")
+    assert done.returncode == OUTPUT, done.stderr
+    doc = json.loads((home / "data" / "claude-cli" / "sessions" / "full.json").read_text())
+    assert doc["messages"][-1]["content"] == "a paid reply that could not be printed"
+
+
+def test_a_reader_leaving_early_still_saves_the_whole_reply(cli_env, api, home) -> None:
+    words = " ".join(f"word{i}" for i in range(3000))
+    cmd = [sys.executable, "-m", "claude_cli", "ask", "-S", "left", "hi"]
+    api.reply(words, delay=0.0005)
+    done = subprocess.run(
+        ["sh", "-c", '"$@" | head -c 20 >/dev/null', "sh", *cmd],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((home / "data" / "claude-cli" / "sessions" / "left.json").read_text())
+    assert doc["messages"][-1]["content"] == words

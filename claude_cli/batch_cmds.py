@@ -55,6 +55,7 @@ class SubmitOptions:
     batch_size: int = batch.MAX_REQUESTS
     wait: bool = False
     interval: float = 30.0
+    default_name: str | None = None  # the base of a fresh job's name (default: the file's)
 
 
 # -- reading the input ---------------------------------------------------------
@@ -224,7 +225,7 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
                 )
         if job is None:
             name = batch_jobs.check_name(opts.name) if opts.name else None
-            stem = "stdin" if opts.source == "-" else Path(opts.source).stem
+            stem = opts.default_name or ("stdin" if opts.source == "-" else Path(opts.source).stem)
             name = batch_jobs.fresh_name(name or stem)
             source = str(Path(opts.source).resolve())
             if opts.source == "-":  # kept (0600) so --retry-failed can read the lines again
@@ -531,7 +532,7 @@ def run_results(
                 f"job {job['name']} has not ended yet: claude-cli batch wait {job['name']}"
             )
         db = sqlite3.connect(folder / "results.db")
-        db.execute("create table r (pos integer primary key, custom_id text, entry text)")
+        db.execute("create table r (pos integer primary key, custom_id text unique, entry text)")
         position = {cid: i for i, cid in enumerate(job["ids"])}
         for b in job["batches"]:
             fetch_results(link, b["id"], db, position, settings.max_retries, streams)
@@ -555,13 +556,11 @@ def fetch_results(link, batch_id: str, db, position: dict[str, int], retries: in
             with db:
                 for entry in batch.results(link.client, batch_id):
                     pos = position.get(entry["custom_id"])
+                    if pos is None and position:
+                        continue  # not one of this job's requests
                     db.execute(
                         "insert or replace into r values (?, ?, ?)",
-                        (
-                            pos if pos is not None else None,
-                            entry["custom_id"],
-                            json.dumps(entry["result"]),
-                        ),
+                        (pos, entry["custom_id"], json.dumps(entry["result"])),
                     )
             return
         except TransportError:
@@ -593,6 +592,7 @@ def write_results(
     else:
         out = streams.stdout
     total = 0
+    prefill = ((job.get("options") or {}).get("request") or {}).get("prefill") or ""
     try:
         expected = 0
         for pos, custom_id, entry in db.execute("select pos, custom_id, entry from r order by pos"):
@@ -607,6 +607,8 @@ def write_results(
             record = batch.outcome(line, custom_id, json.loads(entry))
             if "error" in record:
                 failed.append(pos)
+            elif prefill:
+                record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             total += 1
         while job["ids"] and expected < len(job["ids"]):
@@ -662,4 +664,42 @@ def retry(settings: Settings, job: Job, failed: list[int], streams: Streams) -> 
         source=str(path), request=RequestOptions(**options["request"]), name=name, new=True
     )
     streams.note(f"submitting the {len(failed)} failed requests again, as job {name}")
+    run_submit(settings, opts, streams)
+
+
+def run_describe_batch(
+    settings: Settings,
+    sources: list[str],
+    prompt: str,
+    request: RequestOptions,
+    streams: Streams,
+    *,
+    wait: bool = False,
+    interval: float = 30.0,
+) -> None:
+    """`describe-image --batch`: one line per image, submitted as a job (resumable
+    like any other: the same sources and options make the same job)."""
+    if not sources:
+        raise UsageError("describe-image needs at least one image (a path or a URL)")
+    if "-" in sources:
+        raise UsageError("describe-image --batch takes paths and URLs, not - (stdin)")
+    if not prompt.strip():
+        raise UsageError("--prompt is empty")
+    lines = []
+    for i, source in enumerate(sources, 1):
+        where = (
+            source if source.startswith(("http://", "https://")) else str(Path(source).resolve())
+        )
+        lines.append(json.dumps({"id": f"image-{i}", "prompt": prompt, "images": [where]}))
+    data = ("\n".join(lines) + "\n").encode()
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    path = batch_jobs.input_path(f"describe-image-{digest}")
+    batch_jobs.write_input(path, data)
+    opts = SubmitOptions(
+        source=str(path),
+        request=request,
+        default_name="describe-image",
+        wait=wait,
+        interval=interval,
+    )
     run_submit(settings, opts, streams)

@@ -283,7 +283,8 @@ def ask(
     "  claude-cli describe-image photo.jpg\n"
     "  claude-cli describe-image photos/*.jpg --json > out.jsonl\n"
     "  claude-cli describe-image -p 'Transcribe the text' scan.png\n"
-    "  curl -s https://example.com/cat.png | claude-cli describe-image -\n",
+    "  curl -s https://example.com/cat.png | claude-cli describe-image -\n"
+    "  claude-cli describe-image --batch photos/*.jpg   # half price, within 24 h\n",
 )
 def describe_image(
     sources: Annotated[
@@ -330,9 +331,17 @@ def describe_image(
     ] = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
+    as_batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Send them as a batch job at half price (results within 24 h: "
+            "see claude-cli batch --help); prints the job's name.",
+        ),
+    ] = False,
 ) -> None:
     """Describe one or many images, each its own request, several at a time."""
-    from .describe import DescribeOptions, run_describe
+    from .describe import DEFAULT_PROMPT, DescribeOptions, run_describe
 
     settings = _settings(
         model=model,
@@ -342,6 +351,16 @@ def describe_image(
         timeout=timeout,
         download_images=download or None,
     )
+    if as_batch:
+        from .batch_cmds import run_describe_batch
+        from .request import RequestOptions
+
+        request = RequestOptions(
+            prefill=prefill, effort=effort, think=think, think_budget=think_budget, stream=False
+        )
+        text = prompt if prompt is not None else DEFAULT_PROMPT
+        run_describe_batch(settings, sources, text, request, _streams())
+        return
     opts = DescribeOptions(
         sources=sources,
         prompt=prompt,

@@ -319,3 +319,34 @@ def test_wait_ctrl_c_stops_waiting_not_the_job(cli_env, api, tmp_path):
 def test_bad_job_names(run, api, tmp_path, bad):
     r = run("batch", "status", bad)
     assert r.code == 2 and "bad job name" in r.err
+
+
+def test_describe_image_batch_fits_images_and_resumes(run, api, tmp_path):
+    from test_images import make_image
+
+    big = tmp_path / "big.png"
+    big.write_bytes(make_image("PNG", (3000, 2000)))
+    small = tmp_path / "small.jpg"
+    small.write_bytes(make_image("JPEG", (40, 30)))
+    r = run("describe-image", "--batch", "-p", "What is it?", str(big), str(small))
+    assert r.code == 0, r.err
+    assert r.out == "describe-image\n"
+    reqs = sent_requests(api)
+    assert [q["custom_id"] for q in reqs] == ["image-1", "image-2"]
+    content = reqs[0]["params"]["messages"][0]["content"]
+    assert content[-1] == {"type": "text", "text": "What is it?"}
+    from fakeapi import image_info
+
+    _, width, height = image_info(content[0]["source"])
+    assert max(width, height) <= 1568  # fitted as describe-image fits it
+    r = run("describe-image", "--batch", "-p", "What is it?", str(big), str(small))
+    assert "already submitted as job describe-image" in r.err
+    assert len(api.batch_creates) == 1
+    r = run("batch", "results", "describe-image")
+    assert r.code == 0, r.err
+    assert [json.loads(x)["id"] for x in r.out.splitlines()] == ["image-1", "image-2"]
+
+
+def test_describe_image_batch_refuses_stdin(run, api):
+    r = run("describe-image", "--batch", "-")
+    assert r.code == 2 and "not - (stdin)" in r.err

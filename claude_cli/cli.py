@@ -736,7 +736,7 @@ IntervalOpt = Annotated[
     epilog=_examples(
         "batch submit questions.jsonl",
         "batch submit -m claude-haiku-4-5 --max-tokens 300 questions.jsonl",
-        "printf '\"%s\"\\n' 'Capital of France?' 'Capital of Peru?' | claude-cli batch submit -",
+        "batch submit - < questions.jsonl",
         "batch submit --new questions.jsonl",
     ),
 )

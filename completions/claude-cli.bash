@@ -23,7 +23,7 @@ _claude_cli_options() {
     case "$1" in
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
         'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image --download --json --no-stream --plain --dry-run --curl -S --session -c --continue --max-retries --timeout -h --help' ;;
-        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout -h --help' ;;
+        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
         'completion') _cc_words='-h --help' ;;
         'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --max-retries --timeout -h --help' ;;
         'models') _cc_words='--json -h --help' ;;

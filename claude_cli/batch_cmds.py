@@ -120,14 +120,17 @@ class Shaper:
             item = json.loads(text)
         except (ValueError, RecursionError):
             raise UsageError("not JSON (a line is a JSON string or object)") from None
-        if type(item) is str:
-            item = {"prompt": item}
+        if type(item) is str:  # the common case, kept short: 100,000 of them are typical
+            if not item.strip():
+                raise UsageError("no prompt")
+            body = shape(self.settings, self.opts, item, lookup=self.lookup).body
+            return Shaped(number, f"line-{number}", body)
         if type(item) is not dict:
             raise UsageError("a line is a JSON string (the prompt) or an object")
         if "params" in item or "custom_id" in item:
             return self.raw(number, item)
-        unknown = sorted(set(item) - LINE_KEYS)
-        if unknown:
+        if not item.keys() <= LINE_KEYS:
+            unknown = sorted(set(item) - LINE_KEYS)
             raise UsageError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(LINE_KEYS))})")
         custom_id = self.custom_id(number, item.get("id"))
         prompt = item.get("prompt", "")
@@ -261,13 +264,11 @@ def print_job_name(job: Job, streams: Streams) -> None:
 
 def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> None:
     """Check every line, then send what is not yet in a batch, one batch at a time."""
-    from .pricing import cost
-
     ids: list[str] = []
     lines: list[int] = []
     errors: list[tuple[int, str]] = []
-    input_usd: float | None = 0.0
-    output_usd: float | None = 0.0
+    # Tokens per model, priced once at the end (pricing per line would cost more than shaping).
+    per_model: dict[str, list[int]] = {}
     spool = path.parent / "requests.jsonl"
     with open(spool, "wb") as out:
         for item in shaped_lines(path, shaper):
@@ -278,11 +279,10 @@ def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> N
             lines.append(item.line)
             line = batch.request_line(item.custom_id, item.params)
             out.write(line + b"\n")
-            model = str(item.params.get("model"))
-            spent_in = cost(model, {"input_tokens": len(line) // 4}, batch=True)
-            spent_out = cost(model, {"output_tokens": item.params.get("max_tokens", 0)}, batch=True)
-            input_usd = None if input_usd is None or spent_in is None else input_usd + spent_in
-            output_usd = None if output_usd is None or spent_out is None else output_usd + spent_out
+            tally = per_model.setdefault(str(item.params.get("model")), [0, 0])
+            tally[0] += len(line) // 4  # about 4 characters a token
+            max_tokens = item.params.get("max_tokens")
+            tally[1] += max_tokens if type(max_tokens) is int else 0
     if errors:
         shown = "\n".join(f"  line {n}: {why}" for n, why in errors[:MAX_LISTED_ERRORS])
         more = len(errors) - MAX_LISTED_ERRORS
@@ -295,7 +295,7 @@ def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> N
     if job["ids"] and (job["ids"] != ids or job["lines"] != lines):
         raise JobError(f"job {job['name']!r} was made from other lines: use --new")
     job["ids"], job["lines"] = ids, lines
-    job["estimate_usd"] = {"input": input_usd, "max_output": output_usd}
+    job["estimate_usd"] = estimate(per_model)
     adopt_pending(job, link)
     batch_jobs.save(job)
     start = batch_jobs.submitted(job)
@@ -318,6 +318,22 @@ def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> N
         send_batch(job, body, start, link)
     job["done"] = True
     batch_jobs.save(job)
+
+
+def estimate(per_model: dict[str, list[int]]) -> dict[str, float | None]:
+    """Dollars at batch prices: the prompts, and the most the replies could cost."""
+    from .pricing import cost
+
+    spent: dict[str, float | None] = {"input": 0.0, "max_output": 0.0}
+    for model, (inp, out) in per_model.items():
+        for key, usage in (
+            ("input", {"input_tokens": inp}),
+            ("max_output", {"output_tokens": out}),
+        ):
+            dollars = cost(model, usage, batch=True)
+            prior = spent[key]
+            spent[key] = None if prior is None or dollars is None else prior + dollars
+    return spent
 
 
 def send_batch(job: Job, body: batch.BodyFile, start: int, link) -> None:

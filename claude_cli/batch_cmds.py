@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,12 @@ from .batch_jobs import Job, JobError
 from .config import Settings
 from .errors import CliError, ExitCode, Interrupted, TransportError, UsageError
 from .request import RequestOptions, shape
-from .term import Streams, clean
+from .term import Streams, clean, json_safe
 
 CUSTOM_ID_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 LINE_KEYS = {"id", "prompt", "system", "images", "model", "max_tokens"}
 MAX_LISTED_ERRORS = 20
+CLOCK_MARGIN = timedelta(minutes=10)
 # Test hooks: stop the process hard at a point of `batch submit`, as a crash would.
 EXIT_AFTER_BATCH = "CLAUDE_CLI_TEST_EXIT_AFTER_BATCH"  # after the Nth batch id is journaled
 EXIT_BEFORE_JOURNAL = "CLAUDE_CLI_TEST_EXIT_BEFORE_JOURNAL"  # batch created, id not journaled
@@ -362,9 +364,11 @@ def adopt_pending(job: Job, link) -> None:
         return
     known = {b["id"] for name in batch_jobs.names() for b in _batches_of(name)}
     size = pending["end"] - pending["start"]
-    since = pending["since"]
+    # A margin for the service's clock running behind ours.
+    since = datetime.strptime(pending["since"], "%Y-%m-%dT%H:%M:%SZ") - CLOCK_MARGIN
+    earliest = since.strftime("%Y-%m-%dT%H:%M:%S")
     for found in batch.list_batches(link.client, pages=5):
-        if str(found.get("created_at", ""))[:19] < since[:19].replace("Z", ""):
+        if str(found.get("created_at", ""))[:19] < earliest:
             break  # listed newest first: older ones cannot be it
         total = sum(found["request_counts"].values())
         if found["id"] not in known and total == size:
@@ -418,7 +422,7 @@ def run_list(streams: Streams) -> None:
         state = "submitted" if job["done"] else "incomplete: run batch submit again to resume"
         streams.stdout.write(
             f"{name}\t{len(job['ids'])} requests\t{len(job['batches'])} batch(es)\t"
-            f"{job['created']}\t{state}\n"
+            f"{clean(str(job.get('created')))}\t{state}\n"
         )
 
 
@@ -609,6 +613,7 @@ def write_results(
         out = streams.stdout
     total = 0
     prefill = ((job.get("options") or {}).get("request") or {}).get("prefill") or ""
+    on_terminal = target is None and streams.stdout_tty  # C1 and bidi escaped, as models --json
     try:
         expected = 0
         for pos, custom_id, entry in db.execute("select pos, custom_id, entry from r order by pos"):
@@ -625,7 +630,8 @@ def write_results(
                 failed.append(pos)
             elif prefill:
                 record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            text = json.dumps(record, ensure_ascii=False)
+            out.write((json_safe(text) if on_terminal else text) + "\n")
             total += 1
         while job["ids"] and expected < len(job["ids"]):
             failed.append(expected)

@@ -221,13 +221,11 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
         options = options_of(settings, opts.request)
         prints = fingerprint(options)
         job = None if opts.new else batch_jobs.find(digest, prints)
-        if job is None and opts.name and not opts.new:
-            with contextlib.suppress(JobError):
-                other = batch_jobs.load(opts.name)
-                raise JobError(
-                    f"job {other['name']!r} exists for another input or other options: "
-                    "pick another --name, or --new for a fresh job"
-                )
+        if job is None and opts.name and not opts.new and batch_jobs.path_for(opts.name).exists():
+            raise JobError(
+                f"job {opts.name!r} exists for another input or other options: "
+                "pick another --name, or --new for a fresh job"
+            )
         if job is None:
             name = batch_jobs.check_name(opts.name) if opts.name else None
             stem = opts.default_name or ("stdin" if opts.source == "-" else Path(opts.source).stem)

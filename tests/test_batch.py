@@ -350,3 +350,40 @@ def test_describe_image_batch_fits_images_and_resumes(run, api, tmp_path):
 def test_describe_image_batch_refuses_stdin(run, api):
     r = run("describe-image", "--batch", "-")
     assert r.code == 2 and "not - (stdin)" in r.err
+
+
+def test_a_name_taken_by_another_input_is_refused(run, api, tmp_path):
+    assert run("batch", "submit", "--name", "mine", str(write_input(tmp_path))).code == 0
+    other = write_input(tmp_path, [json.dumps("something else")], name="other")
+    r = run("batch", "submit", "--name", "mine", str(other))
+    assert r.code == 2
+    assert "job 'mine' exists for another input" in r.err
+    assert len(api.batch_creates) == 1
+
+
+def test_a_batch_id_from_elsewhere_is_a_job(run, api, tmp_path):
+    import httpx
+
+    from fakeapi import API_KEY
+
+    body = {
+        "requests": [
+            {
+                "custom_id": f"x{i}",
+                "params": {
+                    "model": "claude-haiku-4-5",
+                    "max_tokens": 20,
+                    "messages": [{"role": "user", "content": f"n{i}"}],
+                },
+            }
+            for i in range(3)
+        ]
+    }
+    headers = {"x-api-key": API_KEY, "anthropic-version": "2023-06-01"}
+    made = httpx.post(f"{api.url}/v1/messages/batches", json=body, headers=headers).json()
+    r = run("batch", "status", made["id"])
+    assert r.code == 0, r.err
+    assert "succeeded 3" in r.out
+    r = run("batch", "results", made["id"])
+    assert r.code == 0, r.err
+    assert sorted(json.loads(x)["id"] for x in r.out.splitlines()) == ["x0", "x1", "x2"]

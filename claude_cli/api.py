@@ -19,7 +19,7 @@ import re
 import time
 import urllib.parse
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -343,7 +343,7 @@ class Client:
         self,
         method: str,
         path: str,
-        content: bytes | None,
+        content: bytes | Iterable[bytes] | None,
         model: str | None,
         params: dict[str, str | int] | None = None,
     ) -> _Opened:
@@ -444,6 +444,42 @@ class Client:
             return json.loads(data)
         except (ValueError, RecursionError):
             raise bad(f"an answer to GET {path} that is not JSON") from None
+
+    # -- Message Batches (batch.py) -------------------------------------------
+
+    def post_json(self, path: str, content: bytes | Iterable[bytes]) -> Any:
+        """POST a JSON body (bytes, or a re-iterable of chunks: streamed, and sent
+        again whole on a retry) and read the JSON answer within limits."""
+        with self._send("POST", path, content, None) as response:
+            deadline = self._attempt_started + self._read_timeout
+            data = self._read(response, MAX_BODY, deadline)
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            raise bad(f"an answer to POST {path} that is not JSON") from None
+
+    def lines(self, path: str, limit: int) -> Iterator[bytes]:
+        """GET a JSONL resource one line at a time, never holding more than a line
+        (each at most `limit` bytes). A dropped connection is a TransportError."""
+        with self._send("GET", path, None, None) as response:
+            pending = b""
+            try:
+                for chunk in _decoded(response):
+                    pending += chunk
+                    *whole, pending = pending.split(b"\n")
+                    yield from (line for line in whole if line.strip())
+                    if len(pending) > limit:
+                        raise ProtocolError(f"protocol error: a line of {path} is too long")
+            except httpx.TimeoutException:
+                raise TransportError(
+                    f"the answer stalled: nothing arrived for {self._read_timeout:g} s"
+                ) from None
+            except httpx.HTTPError as e:
+                raise TransportError(
+                    f"connection lost while reading {path} ({self._describe(e)})"
+                ) from None
+            if pending.strip():
+                yield pending
 
     def _describe(self, exc: Exception) -> str:
         """An httpx error for the user: its kind, and its text unless that text may

@@ -283,7 +283,8 @@ def ask(
     "  claude-cli describe-image photo.jpg\n"
     "  claude-cli describe-image photos/*.jpg --json > out.jsonl\n"
     "  claude-cli describe-image -p 'Transcribe the text' scan.png\n"
-    "  curl -s https://example.com/cat.png | claude-cli describe-image -\n",
+    "  curl -s https://example.com/cat.png | claude-cli describe-image -\n"
+    "  claude-cli describe-image --batch photos/*.jpg   # half price, within 24 h\n",
 )
 def describe_image(
     sources: Annotated[
@@ -330,9 +331,17 @@ def describe_image(
     ] = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
+    as_batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Send them as a batch job at half price (results within 24 h: "
+            "see claude-cli batch --help); prints the job's name.",
+        ),
+    ] = False,
 ) -> None:
     """Describe one or many images, each its own request, several at a time."""
-    from .describe import DescribeOptions, run_describe
+    from .describe import DEFAULT_PROMPT, DescribeOptions, run_describe
 
     settings = _settings(
         model=model,
@@ -342,6 +351,16 @@ def describe_image(
         timeout=timeout,
         download_images=download or None,
     )
+    if as_batch:
+        from .batch_cmds import run_describe_batch
+        from .request import RequestOptions
+
+        request = RequestOptions(
+            prefill=prefill, effort=effort, think=think, think_budget=think_budget, stream=False
+        )
+        text = prompt if prompt is not None else DEFAULT_PROMPT
+        run_describe_batch(settings, sources, text, request, _streams())
+        return
     opts = DescribeOptions(
         sources=sources,
         prompt=prompt,
@@ -686,6 +705,172 @@ def run() -> None:
         )
     else:
         sys.exit(code if isinstance(code, int) else 0)
+
+
+batch_app = typer.Typer(
+    name="batch",
+    help="Bulk jobs on the Message Batches API: half price, results within 24 hours.",
+    epilog=_examples(
+        "batch submit questions.jsonl",
+        "batch wait questions",
+        "batch results questions -o answers.jsonl",
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(batch_app)
+JobArg = Annotated[
+    str, typer.Argument(help="Job name (see batch list), or a batch id.", show_default=False)
+]
+IntervalOpt = Annotated[
+    float,
+    typer.Option(
+        "--interval", min=0.01, help="Seconds between status checks while waiting (default 30)."
+    ),
+]
+
+
+@batch_app.command(
+    "submit",
+    epilog=_examples(
+        "batch submit questions.jsonl",
+        "batch submit -m claude-haiku-4-5 --max-tokens 300 questions.jsonl",
+        "batch submit - < questions.jsonl",
+        "batch submit --new questions.jsonl",
+    ),
+)
+def batch_submit(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="JSONL file (or - for stdin): per line a JSON string (the prompt), an "
+            'object {"id", "prompt", "system", "images", "model", "max_tokens"}, or '
+            '{"custom_id", "params"} sent as it is.',
+            show_default=False,
+        ),
+    ],
+    model: ModelOpt = None,
+    system: SystemOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    effort: EffortOpt = None,
+    think: ThinkOpt = None,
+    think_budget: ThinkBudgetOpt = None,
+    stop: Annotated[
+        list[str] | None,
+        typer.Option("--stop", help="Stop sequence (repeatable), e.g. --stop '```'."),
+    ] = None,
+    temperature: Annotated[
+        float | None,
+        typer.Option("--temperature", min=0.0, max=1.0, help="Sampling temperature 0..1."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name the job (default: the file's name).")
+    ] = None,
+    new: Annotated[
+        bool,
+        typer.Option("--new", help="A fresh job, even if this input was submitted before."),
+    ] = False,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            "--batch-size", min=1, max=100_000, help="Most requests per batch (default 100000)."
+        ),
+    ] = 100_000,
+    wait: Annotated[bool, typer.Option("--wait", help="Then wait until the job ends.")] = False,
+    interval: IntervalOpt = 30.0,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Submit one request per line as a job; prints the job's name. Running it again
+    on the same input resumes the job instead of submitting anything twice."""
+    from .batch_cmds import SubmitOptions, run_submit
+    from .request import RequestOptions
+
+    settings = _settings(
+        model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
+    )
+    request = RequestOptions(
+        stop=stop or [],
+        temperature=temperature,
+        effort=effort,
+        think=think,
+        think_budget=think_budget,
+        stream=False,
+    )
+    opts = SubmitOptions(
+        source=source,
+        request=request,
+        name=name,
+        new=new,
+        batch_size=batch_size,
+        wait=wait,
+        interval=interval,
+    )
+    run_submit(settings, opts, _streams())
+
+
+@batch_app.command("list", epilog=_examples("batch list"))
+def batch_list() -> None:
+    """Jobs, newest first: name, requests, batches, created, state."""
+    from .batch_cmds import run_list
+
+    run_list(_streams())
+
+
+@batch_app.command("status", epilog=_examples("batch status questions", "batch status msgbatch_01"))
+def batch_status(job: JobArg, max_retries: RetriesOpt = None, timeout: TimeoutOpt = None) -> None:
+    """Counts, estimated cost at batch prices, and the results' cost once ended."""
+    from .batch_cmds import run_status
+
+    run_status(_settings(max_retries=max_retries, timeout=timeout), job, _streams())
+
+
+@batch_app.command(
+    "wait", epilog=_examples("batch wait questions", "batch wait questions --interval 60")
+)
+def batch_wait(job: JobArg, interval: IntervalOpt = 30.0, max_retries: RetriesOpt = None) -> None:
+    """Show progress on stderr until the job ends (Ctrl-C stops waiting, not the job)."""
+    from .batch_cmds import run_wait
+
+    run_wait(_settings(max_retries=max_retries), job, _streams(), interval)
+
+
+@batch_app.command(
+    "results",
+    epilog=_examples(
+        "batch results questions > answers.jsonl",
+        "batch results questions -o answers.jsonl",
+        "batch results questions | jq -r .text",
+        "batch results questions --retry-failed -o answers.jsonl",
+    ),
+)
+def batch_results(
+    job: JobArg,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", help="Write to this file (in place only once complete)."),
+    ] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Submit the failed requests as a new job.")
+    ] = False,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """One JSON line per input line, in input order: id, line, text, model, stop_reason,
+    usage; or id, line, error. Exit status 1 when any request failed."""
+    from .batch_cmds import run_results
+
+    settings = _settings(max_retries=max_retries, timeout=timeout)
+    run_results(settings, job, _streams(), output, retry_failed)
+
+
+@batch_app.command("cancel", epilog=_examples("batch cancel questions"))
+def batch_cancel(job: JobArg, max_retries: RetriesOpt = None) -> None:
+    """Cancel the job's unfinished batches (finished requests keep their results)."""
+    from .batch_cmds import run_cancel
+
+    run_cancel(_settings(max_retries=max_retries), job, _streams())
 
 
 def _fail(message: str, code: int) -> None:

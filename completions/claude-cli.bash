@@ -9,10 +9,11 @@ _claude_cli_known_models='claude-sonnet-5-5 claude-haiku-4-5'
 # Subcommands of a command path; returns 1 when it has none.
 _claude_cli_subcommands() {
     case "$1" in
-        '') _cc_words='ask describe-image completion chat models sessions config' ;;
+        '') _cc_words='ask describe-image completion chat models sessions config batch' ;;
         'models') _cc_words='show' ;;
         'sessions') _cc_words='list show export import rename delete search' ;;
         'config') _cc_words='path show set unset' ;;
+        'batch') _cc_words='submit list status wait results cancel' ;;
         *) _cc_words= && return 1 ;;
     esac
 }
@@ -22,7 +23,7 @@ _claude_cli_options() {
     case "$1" in
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
         'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image --download --json --no-stream --plain --dry-run --curl -S --session -c --continue --max-retries --timeout -h --help' ;;
-        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout -h --help' ;;
+        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
         'completion') _cc_words='-h --help' ;;
         'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --max-retries --timeout -h --help' ;;
         'models') _cc_words='--json -h --help' ;;
@@ -40,6 +41,13 @@ _claude_cli_options() {
         'config show') _cc_words='--json -h --help' ;;
         'config set') _cc_words='-h --help' ;;
         'config unset') _cc_words='-h --help' ;;
+        'batch') _cc_words='-h --help' ;;
+        'batch submit') _cc_words='-m --model -s --system --max-tokens --effort --no-think --think --think-budget --stop --temperature --name --new --batch-size --wait --interval --max-retries --timeout -h --help' ;;
+        'batch list') _cc_words='-h --help' ;;
+        'batch status') _cc_words='--max-retries --timeout -h --help' ;;
+        'batch wait') _cc_words='--interval --max-retries -h --help' ;;
+        'batch results') _cc_words='-o --output --retry-failed --max-retries --timeout -h --help' ;;
+        'batch cancel') _cc_words='--max-retries -h --help' ;;
         *) _cc_words= ;;
     esac
 }
@@ -93,6 +101,29 @@ _claude_cli_value_kind() {
         'chat/--timeout') _cc_kind='text' ;;
         'sessions export/-f') _cc_kind='text' ;;
         'sessions export/--format') _cc_kind='text' ;;
+        'batch submit/-m') _cc_kind='model' ;;
+        'batch submit/--model') _cc_kind='model' ;;
+        'batch submit/-s') _cc_kind='text' ;;
+        'batch submit/--system') _cc_kind='text' ;;
+        'batch submit/--max-tokens') _cc_kind='text' ;;
+        'batch submit/--effort') _cc_kind='text' ;;
+        'batch submit/--think-budget') _cc_kind='text' ;;
+        'batch submit/--stop') _cc_kind='text' ;;
+        'batch submit/--temperature') _cc_kind='text' ;;
+        'batch submit/--name') _cc_kind='text' ;;
+        'batch submit/--batch-size') _cc_kind='text' ;;
+        'batch submit/--interval') _cc_kind='text' ;;
+        'batch submit/--max-retries') _cc_kind='text' ;;
+        'batch submit/--timeout') _cc_kind='text' ;;
+        'batch status/--max-retries') _cc_kind='text' ;;
+        'batch status/--timeout') _cc_kind='text' ;;
+        'batch wait/--interval') _cc_kind='text' ;;
+        'batch wait/--max-retries') _cc_kind='text' ;;
+        'batch results/-o') _cc_kind='text' ;;
+        'batch results/--output') _cc_kind='text' ;;
+        'batch results/--max-retries') _cc_kind='text' ;;
+        'batch results/--timeout') _cc_kind='text' ;;
+        'batch cancel/--max-retries') _cc_kind='text' ;;
         *) _cc_kind= ;;
     esac
 }
@@ -108,6 +139,7 @@ _claude_cli_arg_kind() {
         'sessions rename/0') _cc_kind='session' ;;
         'config set/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images' ;;
         'config unset/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images' ;;
+        'batch submit/0') _cc_kind='file' ;;
         'describe-image/'*) _cc_kind='file' ;;
         'sessions delete/'*) _cc_kind='session' ;;
         *) _cc_kind= ;;

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import fake_batches
 import jsonschema
 from fake_models import BY_ID, RULES, ModelRules, model_object
 
@@ -129,6 +130,14 @@ class FakeAPI:
         self.models_route = True  # False: a gateway without /v1/models (404)
         self.dropped: list[str] = []  # thinking blocks the service left out without an error
         self._cache: set[str] = set()
+        # Message Batches (tests/fake_batches.py)
+        self.batches: dict[str, Any] = {}
+        self.batch_delay = 0.0  # seconds a batch stays in_progress
+        self.batch_outcomes: dict[str, str] = {}  # custom_id -> errored | expired | canceled
+        self.batch_create_faults: collections.deque[Fault] = collections.deque()
+        self.results_drop_after: int | None = None  # drop the results stream after N lines
+        self.batch_version = ""
+        self.last_raw_size = 0
         self._lock = threading.Lock()
         self._counter = 0
         handler = type("Handler", (_Handler,), {"api": self})
@@ -167,6 +176,10 @@ class FakeAPI:
     @property
     def messages_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.path == "/v1/messages"]
+
+    @property
+    def batch_creates(self) -> list[Recorded]:
+        return [r for r in self.requests if r.method == "POST" and r.path == fake_batches.PREFIX]
 
     @property
     def last_body(self) -> dict[str, Any]:
@@ -528,11 +541,26 @@ class _Handler(BaseHTTPRequestHandler):
             raw,
         )
 
+    def _read_body(self) -> bytes:
+        """The request body: by content-length, or chunked (a streamed batch)."""
+        if "chunked" not in (self.headers.get("transfer-encoding") or "").lower():
+            return self.rfile.read(int(self.headers.get("content-length") or 0))
+        parts = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                self.rfile.readline()
+                return b"".join(parts)
+            parts.append(self.rfile.read(size))
+            self.rfile.readline()
+
     # -- routes ----------------------------------------------------------------
 
     def do_GET(self) -> None:
         url = urlparse(self.path)
         self._record(None, b"")
+        if url.path.startswith(fake_batches.PREFIX):
+            return fake_batches.handle_get(self, url.path, parse_qs(url.query))
         if not url.path.startswith("/v1/models") or not self.api.models_route:
             return self._error(404, "not_found_error", f"no route {url.path}")
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -568,13 +596,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         url = urlparse(self.path)
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length)
+        raw = self._read_body()
+        self.api.last_raw_size = len(raw)
         try:
             body = json.loads(raw)
         except ValueError:
             body = None
         self._record(body, raw)
+        if url.path.startswith(fake_batches.PREFIX):
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            return fake_batches.handle_post(self, url.path, body, headers)
         if url.path != "/v1/messages":
             return self._error(404, "not_found_error", f"no route {url.path}")
         plan = self.api.script.popleft() if self.api.script else Reply()

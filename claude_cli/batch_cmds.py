@@ -1,0 +1,725 @@
+"""The `batch` commands: submit a JSONL file as a job, follow it, fetch its results.
+
+Submission is idempotent: every step is in the job journal (batch_jobs.py) before
+the next one starts, so a re-run after a crash submits only what is not yet in a
+batch. Requests are shaped by request.shape, as `ask` shapes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from . import batch, batch_jobs
+from .batch_jobs import Job, JobError
+from .config import Settings
+from .errors import CliError, ExitCode, Interrupted, TransportError, UsageError
+from .request import RequestOptions, shape
+from .term import Streams, clean, json_safe
+
+CUSTOM_ID_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+LINE_KEYS = {"id", "prompt", "system", "images", "model", "max_tokens"}
+MAX_LISTED_ERRORS = 20
+CLOCK_MARGIN = timedelta(minutes=10)
+# Test hooks: stop the process hard at a point of `batch submit`, as a crash would.
+EXIT_AFTER_BATCH = "CLAUDE_CLI_TEST_EXIT_AFTER_BATCH"  # after the Nth batch id is journaled
+EXIT_BEFORE_JOURNAL = "CLAUDE_CLI_TEST_EXIT_BEFORE_JOURNAL"  # batch created, id not journaled
+EXPIRY_NOTE = (
+    "results are kept by the service for 29 days after a batch is created; fetch them before then"
+)
+
+
+class BatchFailed(CliError):
+    """Some requests of the job did not succeed (their lines say why)."""
+
+    exit_code = ExitCode.API_ERROR
+
+
+@dataclass
+class SubmitOptions:
+    source: str  # a path, or "-" for stdin
+    request: RequestOptions = field(default_factory=RequestOptions)
+    name: str | None = None
+    new: bool = False
+    batch_size: int = batch.MAX_REQUESTS
+    wait: bool = False
+    interval: float = 30.0
+    default_name: str | None = None  # the base of a fresh job's name (default: the file's)
+
+
+# -- reading the input ---------------------------------------------------------
+
+
+def spool_input(source: str, streams: Streams, folder: Path) -> tuple[Path, str]:
+    """The input as a file (stdin is copied to one) and its sha256."""
+    digest = hashlib.sha256()
+    if source == "-":
+        path = folder / "stdin.jsonl"
+        with open(path, "wb") as out:
+            data_in = streams.stdin.buffer if hasattr(streams.stdin, "buffer") else None
+            if data_in is None:
+                raise UsageError("no input on stdin")
+            while chunk := data_in.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        return path, digest.hexdigest()
+    path = Path(source)
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError as e:
+        raise UsageError(f"cannot read {source}: {e.strerror or type(e).__name__}") from None
+    return path, digest.hexdigest()
+
+
+def options_of(settings: Settings, opts: RequestOptions) -> dict[str, Any]:
+    """The defaults every line was shaped with (kept for --retry-failed)."""
+    return {
+        "model": settings.model,
+        "system": settings.system,
+        "max_tokens": settings.max_tokens,
+        "request": dataclasses.asdict(opts),
+    }
+
+
+def fingerprint(options: dict[str, Any]) -> str:
+    """What, besides the input, makes two submissions the same job."""
+    return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class Shaped:
+    line: int
+    custom_id: str
+    params: dict[str, Any]
+
+
+class Shaper:
+    """One input line → one request, the command line's options as defaults."""
+
+    def __init__(self, settings: Settings, opts: RequestOptions, lookup, streams: Streams) -> None:
+        self.settings = settings
+        self.opts = dataclasses.replace(opts, stream=False)  # batches do not stream
+        self.lookup = lookup  # capabilities: the registry asks once per model
+        self.streams = streams
+
+    def __call__(self, number: int, text: str) -> Shaped:
+        try:
+            item = json.loads(text)
+        except (ValueError, RecursionError):
+            raise UsageError("not JSON (a line is a JSON string or object)") from None
+        if type(item) is str:  # the common case, kept short: 100,000 of them are typical
+            if not item.strip():
+                raise UsageError("no prompt")
+            body = shape(self.settings, self.opts, item, lookup=self.lookup).body
+            return Shaped(number, f"line-{number}", body)
+        if type(item) is not dict:
+            raise UsageError("a line is a JSON string (the prompt) or an object")
+        if "params" in item or "custom_id" in item:
+            return self.raw(number, item)
+        if not item.keys() <= LINE_KEYS:
+            unknown = sorted(set(item) - LINE_KEYS)
+            raise UsageError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(LINE_KEYS))})")
+        custom_id = self.custom_id(number, item.get("id"))
+        prompt = item.get("prompt", "")
+        images = item.get("images") or []
+        if type(prompt) is not str:
+            raise UsageError("'prompt' must be a string")
+        if type(images) is not list or not all(type(i) is str for i in images):
+            raise UsageError("'images' must be a list of paths or URLs")
+        if not prompt.strip() and not images:
+            raise UsageError("no prompt")
+        settings = self.settings
+        changes: dict[str, Any] = {}
+        for key, kind in (("model", str), ("system", str), ("max_tokens", int)):
+            if key in item:
+                value = item[key]
+                if type(value) is not kind or (kind is int and value < 1) or value == "":
+                    raise UsageError(
+                        f"'{key}' must be a "
+                        + ("positive integer" if kind is int else "non-empty string")
+                    )
+                changes[key] = value
+        if changes:
+            sources = {**settings.sources, **{k: "flag" for k in changes}}
+            settings = dataclasses.replace(settings, **changes, sources=sources)
+        blocks = None
+        if images:
+            from .images import load_image_blocks
+
+            blocks = load_image_blocks(images, settings)
+        prepared = shape(settings, self.opts, prompt, lookup=self.lookup, images=blocks)
+        return Shaped(number, custom_id, prepared.body)
+
+    def raw(self, number: int, item: dict[str, Any]) -> Shaped:
+        if set(item) != {"custom_id", "params"}:
+            raise UsageError("a raw request has exactly 'custom_id' and 'params'")
+        params = item["params"]
+        if type(params) is not dict or type(params.get("model")) is not str:
+            raise UsageError("'params' must be a Messages request with a model")
+        if params.get("stream"):
+            raise UsageError("'params' asks to stream: batch requests cannot stream")
+        return Shaped(number, self.custom_id(number, item["custom_id"]), params)
+
+    @staticmethod
+    def custom_id(number: int, given: Any) -> str:
+        if given is None:
+            return f"line-{number}"
+        if type(given) is not str or not CUSTOM_ID_RE.fullmatch(given):
+            raise UsageError("'id' must be 1 to 64 letters, digits, '_' or '-'")
+        return given
+
+
+def shaped_lines(path: Path, shaper: Shaper) -> Iterator[Shaped | tuple[int, str]]:
+    """Each request, or (line number, what is wrong with it)."""
+    seen: set[str] = set()
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, "not UTF-8 text"
+                continue
+            if not text.strip():
+                continue
+            try:
+                shaped = shaper(number, text)
+            except CliError as e:
+                yield number, e.message
+                continue
+            if shaped.custom_id in seen:
+                yield number, f"the id {shaped.custom_id!r} is used by an earlier line"
+                continue
+            seen.add(shaped.custom_id)
+            yield shaped
+
+
+# -- submit ----------------------------------------------------------------------
+
+
+def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> None:
+    from .exchange import Link
+
+    folder = Path(tempfile.mkdtemp(prefix="claude-cli-batch-"))
+    link = Link(settings, streams)
+    try:
+        path, digest = spool_input(opts.source, streams, folder)
+        options = options_of(settings, opts.request)
+        prints = fingerprint(options)
+        job = None if opts.new else batch_jobs.find(digest, prints)
+        if job is None and opts.name and not opts.new and batch_jobs.path_for(opts.name).exists():
+            raise JobError(
+                f"job {opts.name!r} exists for another input or other options: "
+                "pick another --name, or --new for a fresh job"
+            )
+        if job is None:
+            name = batch_jobs.check_name(opts.name) if opts.name else None
+            stem = opts.default_name or ("stdin" if opts.source == "-" else Path(opts.source).stem)
+            name = batch_jobs.fresh_name(name or stem)
+            source = str(Path(opts.source).resolve())
+            if opts.source == "-":  # kept (0600) so --retry-failed can read the lines again
+                source = str(batch_jobs.keep_input(name, path))
+            job = batch_jobs.new_job(name, source, digest, prints)
+            job["options"] = options
+        elif job["done"]:
+            streams.note(f"already submitted as job {job['name']} (use --new for a fresh job)")
+            print_job_name(job, streams)
+            if opts.wait:
+                wait_job(settings, job, streams, opts.interval, link)
+            return
+        else:
+            streams.note(f"resuming job {job['name']}")
+        with batch_jobs.locked(job["name"]):
+            submit(job, path, Shaper(settings, opts.request, link.lookup, streams), opts, link)
+        streams.note(
+            f"job {job['name']}: {len(job['ids'])} requests in "
+            f"{len(job['batches'])} batch(es); {EXPIRY_NOTE}"
+        )
+        print_job_name(job, streams)
+        if opts.wait:
+            wait_job(settings, job, streams, opts.interval, link)
+    finally:
+        link.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def print_job_name(job: Job, streams: Streams) -> None:
+    streams.stdout.write(job["name"] + "\n")
+    streams.stdout.flush()
+
+
+def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> None:
+    """Check every line, then send what is not yet in a batch, one batch at a time."""
+    ids: list[str] = []
+    lines: list[int] = []
+    errors: list[tuple[int, str]] = []
+    # Tokens per model, priced once at the end (pricing per line would cost more than shaping).
+    per_model: dict[str, list[int]] = {}
+    spool = path.parent / "requests.jsonl"
+    with open(spool, "wb") as out:
+        for item in shaped_lines(path, shaper):
+            if isinstance(item, tuple):
+                errors.append(item)
+                continue
+            ids.append(item.custom_id)
+            lines.append(item.line)
+            line = batch.request_line(item.custom_id, item.params)
+            out.write(line + b"\n")
+            tally = per_model.setdefault(str(item.params.get("model")), [0, 0])
+            tally[0] += len(line) // 4  # about 4 characters a token
+            max_tokens = item.params.get("max_tokens")
+            tally[1] += max_tokens if type(max_tokens) is int else 0
+    if errors:
+        shown = "\n".join(f"  line {n}: {why}" for n, why in errors[:MAX_LISTED_ERRORS])
+        more = len(errors) - MAX_LISTED_ERRORS
+        shown += f"\n  ... and {more} more" if more > 0 else ""
+        raise UsageError(
+            f"{opts.source}: {len(errors)} bad line(s), nothing submitted", "\n" + shown
+        )
+    if not ids:
+        raise UsageError(f"{opts.source}: no requests (every line is blank)")
+    if job["ids"] and (job["ids"] != ids or job["lines"] != lines):
+        raise JobError(f"job {job['name']!r} was made from other lines: use --new")
+    job["ids"], job["lines"] = ids, lines
+    job["estimate_usd"] = estimate(per_model)
+    adopt_pending(job, link)
+    batch_jobs.save(job)
+    start = batch_jobs.submitted(job)
+    body: batch.BodyFile | None = None
+    with open(spool, "rb") as f:
+        for index, line in enumerate(f):
+            if index < start:
+                continue
+            line = line.rstrip(b"\n")
+            if body is not None and (body.count >= opts.batch_size or not body.fits(line)):
+                send_batch(job, body, start, link)
+                start += body.count
+                body = None
+            if body is None:
+                body = batch.BodyFile(path.parent / f"batch-{start}.json")
+            if not body.fits(line):
+                raise UsageError(f"line {lines[index]}: one request over 256 MB")
+            body.add(line)
+    if body is not None:
+        send_batch(job, body, start, link)
+    job["done"] = True
+    batch_jobs.save(job)
+
+
+def estimate(per_model: dict[str, list[int]]) -> dict[str, float | None]:
+    """Dollars at batch prices: the prompts, and the most the replies could cost."""
+    from .pricing import cost
+
+    spent: dict[str, float | None] = {"input": 0.0, "max_output": 0.0}
+    for model, (inp, out) in per_model.items():
+        for key, usage in (
+            ("input", {"input_tokens": inp}),
+            ("max_output", {"output_tokens": out}),
+        ):
+            dollars = cost(model, usage, batch=True)
+            prior = spent[key]
+            spent[key] = None if prior is None or dollars is None else prior + dollars
+    return spent
+
+
+def send_batch(job: Job, body: batch.BodyFile, start: int, link) -> None:
+    end = start + body.count
+    job["pending"] = {"start": start, "end": end, "since": batch_jobs.now_iso()}
+    batch_jobs.save(job)  # a crash from here on is resolved by adopt_pending
+    created = batch.create(link.client, body)
+    if os.environ.get(EXIT_BEFORE_JOURNAL):
+        os._exit(9)
+    job["batches"].append({"id": created["id"], "start": start, "end": end})
+    job["pending"] = None
+    batch_jobs.save(job)
+    body.discard()
+    after = os.environ.get(EXIT_AFTER_BATCH)
+    if after and len(job["batches"]) >= int(after):
+        os._exit(9)
+
+
+def adopt_pending(job: Job, link) -> None:
+    """A batch sent just before a crash, whose id never reached the journal.
+
+    The service may have made it: a batch created since then with as many
+    requests, and in no job of ours, is taken as that one instead of paying twice."""
+    pending = job.get("pending")
+    if not pending:
+        return
+    known = {b["id"] for name in batch_jobs.names() for b in _batches_of(name)}
+    size = pending["end"] - pending["start"]
+    # A margin for the service's clock running behind ours.
+    since = datetime.strptime(pending["since"], "%Y-%m-%dT%H:%M:%SZ") - CLOCK_MARGIN
+    earliest = since.strftime("%Y-%m-%dT%H:%M:%S")
+    for found in batch.list_batches(link.client, pages=5):
+        if str(found.get("created_at", ""))[:19] < earliest:
+            break  # listed newest first: older ones cannot be it
+        total = sum(found["request_counts"].values())
+        if found["id"] not in known and total == size:
+            job["batches"].append(
+                {"id": found["id"], "start": pending["start"], "end": pending["end"]}
+            )
+            link.streams.note(f"found batch {found['id']}, sent before the interruption")
+            break
+    job["pending"] = None
+
+
+def _batches_of(name: str) -> list[dict[str, Any]]:
+    try:
+        return batch_jobs.load(name)["batches"]
+    except JobError:
+        return []
+
+
+# -- list, status, wait, cancel ----------------------------------------------------
+
+
+def client_for(settings: Settings, streams: Streams):
+    from .exchange import Link
+
+    return Link(settings, streams, offline=True)
+
+
+def batch_states(job: Job, link) -> list[dict[str, Any]]:
+    return [batch.retrieve(link.client, b["id"]) for b in job["batches"]]
+
+
+def totals(states: list[dict[str, Any]]) -> dict[str, int]:
+    return {k: sum(s["request_counts"][k] for s in states) for k in batch.COUNT_KEYS}
+
+
+def all_ended(states: list[dict[str, Any]]) -> bool:
+    return all(s.get("processing_status") == batch.ENDED for s in states)
+
+
+def run_list(streams: Streams) -> None:
+    names = batch_jobs.names()
+    if not names:
+        streams.note("no batch jobs yet (start one with: claude-cli batch submit FILE)")
+        return
+    for name in names:
+        try:
+            job = batch_jobs.load(name)
+        except JobError as e:
+            streams.note(e.message)
+            continue
+        state = "submitted" if job["done"] else "incomplete: run batch submit again to resume"
+        streams.stdout.write(
+            f"{name}\t{len(job['ids'])} requests\t{len(job['batches'])} batch(es)\t"
+            f"{clean(str(job.get('created')))}\t{state}\n"
+        )
+
+
+def run_status(settings: Settings, ref: str, streams: Streams) -> None:
+    from .usage import format_dollars
+
+    job = batch_jobs.resolve(ref)
+    link = client_for(settings, streams)
+    try:
+        states = batch_states(job, link)
+        counts = totals(states)
+        out = streams.stdout
+        out.write(f"job {job['name']}: {len(job['ids']) or sum(counts.values())} requests\n")
+        for s in states:
+            out.write(f"  {clean(s['id'])}: {clean(str(s.get('processing_status')))}\n")
+        out.write("  " + ", ".join(f"{k} {counts[k]}" for k in batch.COUNT_KEYS) + "\n")
+        estimate = job.get("estimate_usd") or {}
+        if estimate.get("input") is not None:
+            line = f"  estimated cost at batch prices: {format_dollars(estimate['input'])} input"
+            if estimate.get("max_output") is not None:
+                line += f" + up to {format_dollars(estimate['max_output'])} output"
+            out.write(line + "\n")
+        if states and all_ended(states):
+            spent = true_cost(job, link)
+            if spent is not None:
+                out.write(f"  cost of the results at batch prices: {format_dollars(spent)}\n")
+            out.write(f"  ended; {EXPIRY_NOTE}\n")
+        elif not job["done"]:
+            out.write("  not all submitted: run batch submit again on the same input\n")
+    finally:
+        link.close()
+
+
+def true_cost(job: Job, link) -> float | None:
+    from .pricing import cost
+
+    if job.get("cost_usd") is not None:
+        return job["cost_usd"]
+    total = 0.0
+    for b in job["batches"]:
+        for entry in batch.results(link.client, b["id"]):
+            message = entry["result"].get("message")
+            if type(message) is dict and type(message.get("usage")) is dict:
+                spent = cost(str(message.get("model")), message["usage"], batch=True)
+                if spent is None:
+                    return None
+                total += spent
+    if not job.get("foreign"):
+        job["cost_usd"] = total
+        batch_jobs.save(job)
+    return total
+
+
+def run_wait(settings: Settings, ref: str, streams: Streams, interval: float) -> None:
+    job = batch_jobs.resolve(ref)
+    link = client_for(settings, streams)
+    try:
+        wait_job(settings, job, streams, interval, link)
+    finally:
+        link.close()
+
+
+def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, link) -> None:
+    """Poll until every batch has ended; progress on stderr. Ctrl-C stops the waiting."""
+    last = ""
+    try:
+        while True:
+            states = batch_states(job, link)
+            counts = totals(states)
+            line = " ".join(f"{k} {counts[k]}" for k in batch.COUNT_KEYS)
+            if line != last:
+                if streams.stderr_tty:
+                    streams.stderr.write(f"\r\x1b[2K{job['name']}: {line}")
+                else:
+                    streams.stderr.write(f"{job['name']}: {line}\n")
+                streams.stderr.flush()
+                last = line
+            if all_ended(states):
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        if streams.stderr_tty:
+            streams.stderr.write("\n")
+        streams.note(
+            f"stopped waiting; job {job['name']} goes on (claude-cli batch wait {job['name']})"
+        )
+        raise Interrupted() from None
+    if streams.stderr_tty:
+        streams.stderr.write("\n")
+    streams.note(f"job {job['name']} ended: claude-cli batch results {job['name']}")
+
+
+def run_cancel(settings: Settings, ref: str, streams: Streams) -> None:
+    job = batch_jobs.resolve(ref)
+    link = client_for(settings, streams)
+    try:
+        for b in job["batches"]:
+            state = batch.retrieve(link.client, b["id"])
+            if state.get("processing_status") == batch.ENDED:
+                continue
+            state = batch.cancel(link.client, b["id"])
+            streams.note(f"{clean(b['id'])}: {clean(str(state.get('processing_status')))}")
+        streams.note(f"job {job['name']}: cancel asked; requests already done keep their results")
+    finally:
+        link.close()
+
+
+# -- results -------------------------------------------------------------------------
+
+
+def run_results(
+    settings: Settings, ref: str, streams: Streams, output: str | None, retry_failed: bool
+) -> None:
+    """Every request's outcome, one JSON line each, in input order.
+
+    Results come in any order: each one goes into a temporary SQLite table keyed by
+    its request's position (on disk, so 100,000 results never sit in memory, and a
+    result downloaded twice after a dropped connection simply replaces itself); the
+    table is then read in order into a temporary file, moved into place at the end."""
+    job = batch_jobs.resolve(ref)
+    link = client_for(settings, streams)
+    folder = Path(tempfile.mkdtemp(prefix="claude-cli-results-"))
+    try:
+        states = batch_states(job, link)
+        if not states or not all_ended(states):
+            raise UsageError(
+                f"job {job['name']} has not ended yet: claude-cli batch wait {job['name']}"
+            )
+        db = sqlite3.connect(folder / "results.db")
+        db.execute("create table r (pos integer primary key, custom_id text unique, entry text)")
+        position = {cid: i for i, cid in enumerate(job["ids"])}
+        for b in job["batches"]:
+            fetch_results(link, b["id"], db, position, settings.max_retries, streams)
+        failed, total = write_results(job, db, folder, streams, output)
+        db.close()
+    finally:
+        link.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    streams.note(EXPIRY_NOTE[0].upper() + EXPIRY_NOTE[1:] + ".")
+    if failed:
+        if retry_failed:
+            retry(settings, job, failed, streams)
+        raise BatchFailed(f"{len(failed)} of {total} requests failed (see their error lines)")
+
+
+def fetch_results(link, batch_id: str, db, position: dict[str, int], retries: int, streams) -> None:
+    from .errors import ApiError
+
+    for attempt in range(retries + 1):
+        try:
+            with db:
+                for entry in batch.results(link.client, batch_id):
+                    pos = position.get(entry["custom_id"])
+                    if pos is None and position:
+                        continue  # not one of this job's requests
+                    db.execute(
+                        "insert or replace into r values (?, ?, ?)",
+                        (pos, entry["custom_id"], json.dumps(entry["result"])),
+                    )
+            return
+        except TransportError:
+            if attempt == retries:
+                raise
+            streams.note(f"{clean(batch_id)}: results broke off; reading them again")
+        except ApiError as e:
+            if e.status == 404:
+                raise ApiError(
+                    f"the results of {batch_id} are no longer on the service "
+                    "(they are kept 29 days)",
+                    status=404,
+                ) from None
+            raise
+
+
+def write_results(
+    job: Job, db, folder: Path, streams: Streams, output: str | None
+) -> tuple[list[int], int]:
+    """Write the ordered lines; returns the failed requests' positions and the total."""
+    failed: list[int] = []
+    target = Path(output) if output and output != "-" else None
+    tmp = None
+    if target is not None:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+        )
+        out = os.fdopen(fd, "w", encoding="utf-8")
+    else:
+        out = streams.stdout
+    total = 0
+    prefill = ((job.get("options") or {}).get("request") or {}).get("prefill") or ""
+    on_terminal = target is None and streams.stdout_tty  # C1 and bidi escaped, as models --json
+    try:
+        expected = 0
+        for pos, custom_id, entry in db.execute("select pos, custom_id, entry from r order by pos"):
+            if job["ids"]:
+                while expected < pos:  # no result came back for these
+                    failed.append(expected)
+                    out.write(json.dumps(missing(job, expected)) + "\n")
+                    expected += 1
+                    total += 1
+                expected = pos + 1
+            line = job["lines"][pos] if job["ids"] else None
+            record = batch.outcome(line, custom_id, json.loads(entry))
+            if "error" in record:
+                failed.append(pos)
+            elif prefill:
+                record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
+            text = json.dumps(record, ensure_ascii=False)
+            out.write((json_safe(text) if on_terminal else text) + "\n")
+            total += 1
+        while job["ids"] and expected < len(job["ids"]):
+            failed.append(expected)
+            out.write(json.dumps(missing(job, expected)) + "\n")
+            expected += 1
+            total += 1
+        out.flush()
+        if target is not None:
+            os.fsync(out.fileno())
+            out.close()
+            os.replace(tmp, target)
+            tmp = None
+    finally:
+        if tmp is not None:
+            out.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    return failed, total
+
+
+def missing(job: Job, pos: int) -> dict[str, Any]:
+    return {
+        "id": job["ids"][pos],
+        "line": job["lines"][pos],
+        "error": {"type": "missing", "message": "the service sent no result for this request"},
+    }
+
+
+def retry(settings: Settings, job: Job, failed: list[int], streams: Streams) -> None:
+    """Submit the failed requests' input lines again, as a new job."""
+    source = job["input"].get("path")
+    if not source or not Path(source).is_file():
+        streams.note("cannot retry: the job's input file is gone (or was stdin)")
+        return
+    wanted = {job["lines"][pos] for pos in failed}
+    options = job.get("options")
+    if options is None:
+        streams.note("cannot retry: this job does not record its options")
+        return
+    name = batch_jobs.fresh_name(f"{job['name']}-retry")
+    path = batch_jobs.input_path(name)
+    data = bytearray()
+    with open(source, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            # Failed lines only, each in its place: line numbers stay the input's.
+            data += raw if number in wanted else b"\n"
+    batch_jobs.write_input(path, bytes(data))
+    changes = {k: options[k] for k in ("model", "system", "max_tokens")}
+    sources = {**settings.sources, **{k: "flag" for k in changes if changes[k] is not None}}
+    settings = dataclasses.replace(settings, **changes, sources=sources)
+    opts = SubmitOptions(
+        source=str(path), request=RequestOptions(**options["request"]), name=name, new=True
+    )
+    streams.note(f"submitting the {len(failed)} failed requests again, as job {name}")
+    run_submit(settings, opts, streams)
+
+
+def run_describe_batch(
+    settings: Settings,
+    sources: list[str],
+    prompt: str,
+    request: RequestOptions,
+    streams: Streams,
+    *,
+    wait: bool = False,
+    interval: float = 30.0,
+) -> None:
+    """`describe-image --batch`: one line per image, submitted as a job (resumable
+    like any other: the same sources and options make the same job)."""
+    if not sources:
+        raise UsageError("describe-image needs at least one image (a path or a URL)")
+    if "-" in sources:
+        raise UsageError("describe-image --batch takes paths and URLs, not - (stdin)")
+    if not prompt.strip():
+        raise UsageError("--prompt is empty")
+    lines = []
+    for i, source in enumerate(sources, 1):
+        where = (
+            source if source.startswith(("http://", "https://")) else str(Path(source).resolve())
+        )
+        lines.append(json.dumps({"id": f"image-{i}", "prompt": prompt, "images": [where]}))
+    data = ("\n".join(lines) + "\n").encode()
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    path = batch_jobs.input_path(f"describe-image-{digest}")
+    batch_jobs.write_input(path, data)
+    opts = SubmitOptions(
+        source=str(path),
+        request=request,
+        default_name="describe-image",
+        wait=wait,
+        interval=interval,
+    )
+    run_submit(settings, opts, streams)

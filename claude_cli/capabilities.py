@@ -203,7 +203,11 @@ def fetcher(client: Any) -> Fetch:
             if e.status == 404:
                 return None
             raise
-        return obj if isinstance(obj, dict) else None
+        # A gateway that answers without `capabilities` tells us nothing: the built-in
+        # table is better than reading "supports nothing" into it (for a day).
+        if isinstance(obj, dict) and isinstance(obj.get("capabilities"), dict):
+            return obj
+        return None
 
     return fetch
 

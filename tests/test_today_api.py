@@ -547,3 +547,18 @@ def test_system_set_then_clear_starts_the_new_conversation_with_it(api, run) -> 
     assert r.code == 0, r.err
     assert api.last_body["system"] == "Be brief."
     assert api.last_body["messages"] == [{"role": "user", "content": "two"}]
+
+
+def test_a_gateway_without_capabilities_falls_back_to_the_built_in_table(api, run) -> None:
+    """A /v1/models/{id} answer without `capabilities` must not read as "supports nothing"."""
+    api.models = [
+        {k: v for k, v in m.items() if k != "capabilities"}
+        for m in api.models
+        if m["id"] == "claude-sonnet-5-5"
+    ]
+    result = run("ask", "--effort", "low", "--think", "hi")
+    assert result.code == 0, result.err
+    assert api.last_body["output_config"] == {"effort": "low"}
+    assert api.last_body["thinking"]["type"] == "adaptive"
+    again = run("ask", "--effort", "low", "hi")  # and the cached answer does not either
+    assert again.code == 0, again.err

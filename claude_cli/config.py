@@ -25,6 +25,7 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 # `--temperature` means anything (2026-10-21 rejects sampling parameters).
 DEFAULT_API_VERSION = "2023-06-01"
 # A day: longer is a typo (or inf, which httpx cannot take), not a timeout.
+MAX_RETRIES = 20  # each waits up to 8 s (60 s when the server asks): enough
 MAX_TIMEOUT = 86400.0
 
 
@@ -110,8 +111,10 @@ def _toml():
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The config file's table; {} when it does not exist. Errors name file and line."""
+    from .store import read_regular
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, 1024 * 1024)  # not a FIFO, a device or a huge file
     except FileNotFoundError:
         return {}
     except OSError as e:
@@ -174,6 +177,8 @@ def coerce(key: str, value: Any, where: str) -> Any:
             return value
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
+    if key == "max_retries" and result > MAX_RETRIES:
+        raise ConfigError(f"{where}: 'max_retries' is out of range: {value!r} (at most 20)")
     if result < 0 or (key == "max_tokens" and result < 1) or (key == "timeout" and result <= 0):
         raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
     if key == "timeout" and result > MAX_TIMEOUT:

@@ -8,6 +8,7 @@ chosen model is refused here first, with one sentence that names the flag at fau
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,9 @@ def check_sampling(settings: Settings, opts: RequestOptions, model: str) -> None
     ]
     if not given:
         return
+    for name, value in (("--temperature", opts.temperature), ("--top-p", opts.top_p)):
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"{name} must be a number between 0 and 1, not {value}")
     if settings.api_version >= "2026-10-21":
         raise UsageError(
             f"{given[0]} is not accepted under anthropic-version {settings.api_version}; "

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SessionError
-from .store import ensure_private_dir, write_private
+from .store import ensure_private_dir, read_regular, write_private
 
 FORMAT = "claude-cli-session"
 VERSION = 1
@@ -64,6 +64,8 @@ USAGE_KEYS = (
 )
 ROLES = ("user", "assistant", "system")
 LOCK_TIMEOUT = 30.0
+# Images live in blobs, so a session file this large is not one of ours.
+MAX_SESSION_BYTES = 256 * 1024 * 1024
 # An unreferenced blob younger than this may belong to a save in progress.
 BLOB_GRACE_SECONDS = 3600
 # A temp file this old was left by a writer that died (a write takes milliseconds).
@@ -421,7 +423,7 @@ def read(name: str) -> Doc | None:
     """The stored document (images as references), or None when there is none."""
     path = path_for(name)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_SESSION_BYTES)
     except FileNotFoundError:
         return None
     except OSError as e:

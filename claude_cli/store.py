@@ -29,3 +29,28 @@ def write_private(path: Path, data: str | bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+class UnsafeFile(OSError):
+    """A path that is not a regular file, or larger than the reader takes."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO, a device (a
+    symlink to /dev/zero) or a huge file would hang or exhaust memory: UnsafeFile."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFile(0, "not a regular file")
+        if info.st_size > limit:
+            raise UnsafeFile(0, f"larger than {limit // (1024 * 1024)} MB")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise UnsafeFile(0, f"larger than {limit // (1024 * 1024)} MB")
+        return data
+    finally:
+        os.close(fd)

@@ -69,6 +69,10 @@ def say(stream: TextIO, text: str, *, dimmed: bool = True) -> None:
     stream.flush()
 
 
+# Far above any context window (1M tokens is ~4 MB of text): more is a mistake.
+MAX_STDIN = 64 * 1024 * 1024
+
+
 class Streams:
     """The process's standard streams and what they are connected to.
 
@@ -92,7 +96,14 @@ class Streams:
         """Piped text on stdin (all of it), or None when stdin is a terminal."""
         if self.stdin_tty or self.stdin is None:
             return None
-        data = self.stdin.buffer.read() if hasattr(self.stdin, "buffer") else self.stdin.read()
+        source = self.stdin.buffer if hasattr(self.stdin, "buffer") else self.stdin
+        data = source.read(MAX_STDIN + 1)
+        if len(data) > MAX_STDIN:
+            from .errors import UsageError
+
+            raise UsageError(
+                f"stdin is over {MAX_STDIN // (1024 * 1024)} MB: too long for a prompt"
+            )
         if isinstance(data, bytes):
             if b"\x00" in data[:8192]:
                 from .errors import UsageError

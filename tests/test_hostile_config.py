@@ -4,6 +4,7 @@ or a traceback (issue 9: bad values crash instead of erroring)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,52 @@ def test_a_reader_leaving_early_still_saves_the_whole_reply(cli_env, api, home) 
     assert done.returncode == 0, done.stderr
     doc = json.loads((home / "data" / "claude-cli" / "sessions" / "left.json").read_text())
     assert doc["messages"][-1]["content"] == words
+
+
+@pytest.mark.parametrize("value", ["21", "100000"])
+def test_max_retries_has_a_ceiling(run, api, value: str) -> None:
+    result = run("ask", "hi", env={"CLAUDE_CLI_MAX_RETRIES": value})
+    assert result.code == 3, result.err
+    assert "max_retries" in one_line_error(result.err)
+
+
+@pytest.mark.parametrize("flag", ["--temperature", "--top-p"])
+def test_sampling_values_that_are_not_numbers_are_refused(run, api, flag: str) -> None:
+    result = run("ask", "-m", "claude-haiku-4-5", flag, "nan", "hi")
+    assert result.code == 2, result.err
+    assert flag in one_line_error(result.err)
+    assert api.messages_requests == []
+
+
+def test_a_fifo_or_device_as_config_file_is_refused(run, api, tmp_path: Path) -> None:
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    result = run("ask", "hi", env={"CLAUDE_CLI_CONFIG": str(fifo)}, timeout=20)
+    assert result.code == 3, result.err
+    assert "not a regular file" in one_line_error(result.err)
+    result = run("ask", "hi", env={"CLAUDE_CLI_CONFIG": "/dev/zero"}, timeout=20)
+    assert result.code == 3, result.err
+
+
+def test_a_fifo_or_device_in_the_sessions_folder_does_not_hang_list(run, api, home) -> None:
+    assert run("ask", "-S", "good", "hi").code == 0
+    folder = home / "data" / "claude-cli" / "sessions"
+    os.mkfifo(folder / "fifo.json")
+    (folder / "zero.json").symlink_to("/dev/zero")
+    listed = run("sessions", "list", timeout=20)
+    assert listed.code == 0, listed.err
+    assert "good" in listed.out
+    assert "fifo" in listed.err and "zero" in listed.err
+
+
+def test_endless_stdin_is_refused_not_read_forever(cli_env, api) -> None:
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" < /dev/zero', "sh", sys.executable, "-m", "claude_cli", "ask"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "stdin is over 64 MB" in one_line_error(done.stderr)
+    assert api.messages_requests == []

@@ -42,6 +42,9 @@ class AskOptions:
     images: list[str] = field(default_factory=list)
     session: str | None = None
     continue_last: bool = False
+    schema_text: str | None = None  # --schema as given
+    schema_multi: bool = False
+    schema: dict[str, Any] | None = None  # what --schema stands for, once read
 
     def request(self) -> RequestOptions:
         return RequestOptions(
@@ -55,6 +58,7 @@ class AskOptions:
             think_budget=self.think_budget,
             show_thinking=self.show_thinking,
             stream=self.stream,
+            schema=self.schema,
         )
 
 
@@ -87,8 +91,12 @@ def send(
 
     own_client = client is None
     client = client or make_client(settings, streams)
+    # With --schema the reply is printed as JSON once it is whole and checked.
     renderer = renderer or make_renderer(
-        streams, json_out=opts.json_out, plain=opts.plain, show_thinking=opts.show_thinking
+        streams,
+        json_out=opts.json_out or opts.schema is not None,
+        plain=opts.plain,
+        show_thinking=opts.show_thinking,
     )
     try:
         return exchange.send(
@@ -163,9 +171,50 @@ def load_images(settings: Settings, sources: list[str], streams: Streams) -> lis
     return load_image_blocks(sources, settings, note=note, stdin=streams.stdin)
 
 
+def load_schema(opts: AskOptions) -> None:
+    """Read --schema (a bad one fails before anything is read or sent)."""
+    if opts.schema_text is None:
+        if opts.schema_multi:
+            raise UsageError("--schema-multi needs --schema: the fields of each item")
+        return
+    from .schema import load
+
+    opts.schema = load(opts.schema_text, multi=opts.schema_multi)
+
+
+def show_structured(
+    message: dict[str, Any], schema: dict[str, Any], streams: Streams, *, multi: bool, quiet: bool
+) -> None:
+    """Print the reply's data as JSON; a reply that is not such data is an error, its raw
+    text on stderr (the reply is already saved in a session: nothing paid is lost)."""
+    from .payload import message_text
+    from .schema import SchemaMismatch, check
+
+    text = message_text(message)
+    try:
+        data = check(message, text, schema, multi=multi)
+    except SchemaMismatch:
+        if not quiet:
+            write_raw(text, streams)
+        raise
+    if not quiet:
+        from .jsonout import write_json
+
+        write_json(streams.stdout, data)
+
+
+def write_raw(text: str, streams: Streams) -> None:
+    from .term import sanitize
+
+    if text:
+        streams.stderr.write((sanitize(text) if streams.stderr_tty else text) + "\n")
+        streams.stderr.flush()
+
+
 def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
+    load_schema(opts)
     name = session_name(opts)  # a bad name fails before anything is read or sent
     history: list[dict[str, Any]] = []
     changed_system = None
@@ -213,4 +262,10 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:
+        if opts.schema is not None and not opts.json_out:
+            from .payload import message_text
+
+            write_raw(message_text(message), streams)
         raise Refused(refused)
+    if opts.schema is not None:
+        show_structured(message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out)

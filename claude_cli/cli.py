@@ -151,13 +151,31 @@ DownloadOpt = Annotated[
         "URLs); default: the service fetches them.",
     ),
 ]
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--schema",
+        help="Answer as JSON matching this schema: inline JSON Schema, @file.json, or fields "
+        "like 'name, age int, tags list[str], bio: one sentence' (strings unless typed: int, "
+        "float, bool, list[...]; a description after ':'). Printed as JSON.",
+        show_default=False,
+    ),
+]
+SchemaMultiOpt = Annotated[
+    bool,
+    typer.Option(
+        "--schema-multi",
+        help="With --schema: a list of such objects (e.g. every person in a text).",
+    ),
+]
 
 
 @app.command(
     epilog="Examples:\n\n\b\n"
     "  claude-cli ask 'Explain TCP slow start in two sentences'\n"
     "  cat notes.txt | claude-cli ask 'Summarise:'\n"
-    "  claude-cli ask --prefill '{' 'Give me a JSON object with keys a and b' | jq .\n"
+    "  claude-cli ask --schema 'city, country, population int' 'The largest city in Peru'\n"
+    "  cat story.txt | claude-cli ask --schema 'name, age int' --schema-multi 'Every person'\n"
     "  claude-cli ask --json 'hi' | jq .usage\n"
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
     "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
@@ -238,6 +256,8 @@ def ask(
     curl: Annotated[
         bool, typer.Option("--curl", help="Print an equivalent curl command; send nothing.")
     ] = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
     session: SessionOpt = None,
     continue_last: ContinueOpt = False,
     max_retries: RetriesOpt = None,
@@ -273,6 +293,8 @@ def ask(
         images=image or [],
         session=session,
         continue_last=continue_last,
+        schema_text=schema,
+        schema_multi=schema_multi,
     )
     run_ask(settings, opts, _streams())
 
@@ -283,6 +305,7 @@ def ask(
     "  claude-cli describe-image photo.jpg\n"
     "  claude-cli describe-image photos/*.jpg --json > out.jsonl\n"
     "  claude-cli describe-image -p 'Transcribe the text' scan.png\n"
+    "  claude-cli describe-image --schema 'animal, colour, count int' --json *.jpg\n"
     "  curl -s https://example.com/cat.png | claude-cli describe-image -\n",
 )
 def describe_image(
@@ -310,9 +333,12 @@ def describe_image(
         typer.Option(
             "--json",
             help="One JSON object per image and line "
-            "(source, text, model, stop_reason, usage | source, error).",
+            "(source, text, model, stop_reason, usage | source, error; "
+            "with --schema also data: the parsed object).",
         ),
     ] = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
     effort: EffortOpt = None,
     think: ThinkOpt = None,
     think_budget: ThinkBudgetOpt = None,
@@ -353,6 +379,8 @@ def describe_image(
         concurrency=concurrency,
         session=session,
         plain=plain,
+        schema_text=schema,
+        schema_multi=schema_multi,
     )
     run_describe(settings, opts, _streams())
 

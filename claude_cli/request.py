@@ -47,6 +47,7 @@ class RequestOptions:
     think_budget: int | None = None
     show_thinking: bool = False
     stream: bool = True
+    schema: dict[str, Any] | None = None  # --schema: output_config.format's JSON Schema
 
 
 @dataclass
@@ -223,6 +224,11 @@ def shape(
     `new_system` (a 1-tuple) is a system prompt changed after the conversation began."""
     if any(not stop for stop in opts.stop):
         raise UsageError("--stop needs some text: an empty stop sequence would end every reply")
+    if opts.schema is not None and opts.prefill:
+        raise UsageError(
+            "--schema and --prefill do not go together: with a schema the model writes the "
+            "whole reply as JSON itself (prefill was the old way to get JSON); drop --prefill"
+        )
     prefill = clean_prefill(opts.prefill)
     model, note = choose_model(settings, prefill)
     notes = [note] if note else []
@@ -232,9 +238,14 @@ def shape(
         or opts.think_budget is not None
         or opts.effort is not None
         or opts.show_thinking
+        or opts.schema is not None
     )
     caps = lookup(model) if wants_caps else unknown(model)
     check_effort(opts, model, caps)
+    if opts.schema is not None and caps.structured_outputs is False:
+        raise UsageError(
+            f"--schema: {model} does not support structured outputs; pick another model with -m"
+        )
     thinking = thinking_config(opts, model, caps)
     thinks = thinking is not None and thinking["type"] != "disabled"
     if prefill and thinks:
@@ -282,8 +293,13 @@ def shape(
             body[key] = value
     if thinking is not None:
         body["thinking"] = thinking
+    output_config: dict[str, Any] = {}
     if opts.effort is not None:
-        body["output_config"] = {"effort": opts.effort}
+        output_config["effort"] = opts.effort
+    if opts.schema is not None:
+        output_config["format"] = {"type": "json_schema", "schema": opts.schema}
+    if output_config:
+        body["output_config"] = output_config
     if cache:
         # Top-level cache_control caches the prompt up to its last cacheable block.
         body["cache_control"] = {"type": "ephemeral"}

@@ -13,8 +13,10 @@ of replies and faults:
     api.reply("partial", error_after=3)          # `event: error` mid-stream
     api.reply("partial", drop_after=3)           # connection dropped mid-stream
 
-With nothing scripted it answers "You said: <last user text>", followed by
-" [saw image/png 40x30]" (or " [saw url https://...]") for each image in that turn.
+With `output_config.format` and nothing scripted it answers a small JSON instance of the
+schema (script a reply to answer otherwise). Else, with nothing scripted, it answers
+"You said: <last user text>", followed by " [saw image/png 40x30]" (or
+" [saw url https://...]") for each image in that turn.
 `api.pace = lambda body: seconds` sets the latency per request (e.g. by image size).
 
 Thinking: a reply carries a thinking block when the request asks for thinking (or
@@ -227,6 +229,7 @@ class FakeAPI:
                     "messages: final assistant content cannot end with trailing whitespace",
                 )
         self._check_prefixes(body, rules)
+        _check_format(body, rules)
         images = [
             b
             for m in messages
@@ -237,6 +240,15 @@ class FakeAPI:
         limit = 2000 if len(images) > 20 else 8000
         for i, block in enumerate(images):
             _check_image(block["source"], i, limit)
+
+    def without(self, model: str, **changes: Any) -> None:
+        """The model with some rules changed (e.g. structured=False), listed so too."""
+        import dataclasses
+
+        self.rules[model] = dataclasses.replace(self.rules[model], **changes)
+        self.models = [
+            model_object(self.rules[model]) if m["id"] == model else m for m in self.models
+        ]
 
     def alias(self, name: str, like: str) -> None:
         """A gateway alias: answers (and lists itself) as model `like` does."""
@@ -374,6 +386,67 @@ def _check_thinking(body: dict[str, Any], rules: ModelRules) -> None:
             )
     if kind == "enabled" and thinking["budget_tokens"] >= body["max_tokens"]:
         raise _bad("max_tokens must be greater than thinking.budget_tokens")
+
+
+def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
+    """output_config.format: the model must take it, the schema's objects must be closed."""
+    fmt = (body.get("output_config") or {}).get("format")
+    if not fmt:
+        return
+    if not rules.structured:
+        raise _bad("output_config.format: structured outputs are not supported for this model")
+    if body["messages"][-1]["role"] == "assistant":
+        raise _bad("output_config.format: structured outputs cannot be combined with prefill")
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{where}.{i}")
+        if not isinstance(node, dict):
+            return
+        if node.get("type") == "object" and node.get("additionalProperties") is not False:
+            raise _bad(
+                f"{where}: For 'object' type, 'additionalProperties' must be explicitly "
+                "set to false"
+            )
+        for key, value in node.items():
+            if key not in ("enum", "const", "default", "examples"):
+                walk(value, f"{where}.{key}")
+
+    walk(fmt["schema"], "output_config.format.schema")
+
+
+def instance_of(schema: Any) -> Any:
+    """A small value valid for `schema` (the subset structured outputs take)."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if schema.get(key):
+            return instance_of(schema[key][0])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = kind[0]
+    if kind == "object":
+        props = schema.get("properties") or {}
+        return {k: instance_of(props.get(k, {})) for k in schema.get("required", list(props))}
+    if kind == "array":
+        count = max(1, schema.get("minItems", 1))
+        if schema.get("maxItems") is not None:
+            count = min(count, schema["maxItems"])
+        return [instance_of(schema.get("items", {})) for _ in range(count)]
+    if kind == "string":
+        return "example"[: schema.get("maxLength", 7)].ljust(schema.get("minLength", 0), "x")
+    if kind == "integer":
+        return int(schema.get("minimum", 1))
+    if kind == "number":
+        return float(schema.get("minimum", 1.5))
+    if kind == "boolean":
+        return True
+    return None
 
 
 def _check_roles(messages: list[dict[str, Any]], rules: ModelRules) -> None:
@@ -593,6 +666,9 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(plan.latency or paced or self.api.latency)
         if plan.pieces is not None:
             plan.text = "".join(plan.pieces)
+        fmt = (body.get("output_config") or {}).get("format")
+        if not plan.text and plan.raw_sse is None and fmt:
+            plan.text = json.dumps(instance_of(fmt["schema"]))  # what structured outputs give
         if not plan.text and plan.raw_sse is None:
             content = _last_user(body)["content"]
             plan.text = "You said: " + _text_of(content) + _images_seen(content)

@@ -40,6 +40,8 @@ class AskOptions:
     plain: bool = False
     show_thinking: bool = False
     images: list[str] = field(default_factory=list)
+    attach: list[str] = field(default_factory=list)  # -a: PDFs, text files, images
+    cite: bool = False  # --cite: citations on attached documents
     session: str | None = None
     continue_last: bool = False
     schema_text: str | None = None  # --schema as given
@@ -71,7 +73,7 @@ class Refused(CliError):
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
     stdin_text = streams.read_stdin_text() if stdin_free else None
     prompt = join_prompt(opts.words, stdin_text)
-    if not prompt.strip() and not opts.images:
+    if not prompt.strip() and not opts.images and not opts.attach:
         raise UsageError("no prompt: give the question as words, or pipe text on stdin")
     return prompt
 
@@ -229,9 +231,25 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         switched = conversation.model_switch_note(doc, settings.model)
         if switched:
             notes.append(switched)
-    # `-i -`: stdin carries the image, so it is not read as prompt text.
-    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images)
+    # `-i -` / `-a -`: stdin carries the file, so it is not read as prompt text.
+    if "-" in opts.images and "-" in opts.attach:
+        raise UsageError("stdin can carry one file: `-` given to both -i and -a")
+    if opts.cite and not opts.attach:
+        raise UsageError("--cite needs a document to cite: attach one with -a")
+    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images + opts.attach)
     images = load_images(settings, opts.images, streams) if opts.images else None
+    if opts.attach:
+        from .documents import block_bytes, load_attachments
+
+        note = streams.note if streams.stderr_tty else None
+        images = (images or []) + load_attachments(
+            opts.attach,
+            settings,
+            cite=opts.cite,
+            note=note,
+            stdin=streams.stdin,
+            already=sum(block_bytes(b) for b in images or []),
+        )
     cache = name is not None and settings.prompt_caching
     offline = opts.dry_run or opts.curl
     link = Link(settings, streams, offline=offline)

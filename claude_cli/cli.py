@@ -179,6 +179,7 @@ SchemaMultiOpt = Annotated[
     "  claude-cli ask --json 'hi' | jq .usage\n"
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
     "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
+    "  claude-cli ask -a report.pdf 'Summarise the findings' --cite\n"
     "  claude-cli ask --think --effort high 'Plan a three-day trip to Lisbon'\n"
 )
 def ask(
@@ -240,6 +241,19 @@ def ask(
             help="Attach an image (path, URL or - for stdin); repeatable, e.g. -i photo.jpg.",
         ),
     ] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-a",
+            "--attach",
+            help="Attach a PDF, a text file or an image (path, URL or - for stdin; the type "
+            "comes from the bytes); repeatable, e.g. -a report.pdf -a notes.txt.",
+        ),
+    ] = None,
+    cite: Annotated[
+        bool,
+        typer.Option("--cite", help="Ask for citations from attached documents (kept in --json)."),
+    ] = False,
     download: DownloadOpt = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
@@ -291,6 +305,8 @@ def ask(
         plain=plain,
         show_thinking=show_thinking,
         images=image or [],
+        attach=attach or [],
+        cite=cite,
         session=session,
         continue_last=continue_last,
         schema_text=schema,

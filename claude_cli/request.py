@@ -208,6 +208,13 @@ def fold_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
+def _is_pdf(block: dict[str, Any]) -> bool:
+    source = block.get("source") if block.get("type") == "document" else None
+    return isinstance(source, dict) and (
+        source.get("media_type") == "application/pdf" or source.get("type") == "url"
+    )
+
+
 def shape(
     settings: Settings,
     opts: RequestOptions,
@@ -240,7 +247,16 @@ def shape(
         or opts.show_thinking
         or opts.schema is not None
     )
-    caps = lookup(model) if wants_caps else unknown(model)
+    given = images or (turn or {}).get("content")
+    pdfs = (
+        [b for b in given if isinstance(b, dict) and _is_pdf(b)] if isinstance(given, list) else []
+    )
+    caps = lookup(model) if wants_caps or pdfs else unknown(model)
+    if pdfs and caps.pdf_input is False:
+        raise UsageError(
+            f"-a {pdfs[0].get('title') or 'PDF'}: {model} does not read PDFs; "
+            "pick another model with -m"
+        )
     check_effort(opts, model, caps)
     if opts.schema is not None and caps.structured_outputs is False:
         raise UsageError(

@@ -230,6 +230,7 @@ class FakeAPI:
                 )
         self._check_prefixes(body, rules)
         _check_format(body, rules)
+        _check_documents(messages, rules)
         images = [
             b
             for m in messages
@@ -414,6 +415,55 @@ def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
                 walk(value, f"{where}.{key}")
 
     walk(fmt["schema"], "output_config.format.schema")
+
+
+PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def _check_documents(messages: list[dict[str, Any]], rules: ModelRules) -> None:
+    """document blocks: PDFs (base64 or url) where the model reads them, text, limits."""
+    for i, message in enumerate(messages):
+        if not isinstance(message["content"], list):
+            continue
+        for j, block in enumerate(message["content"]):
+            if block.get("type") != "document":
+                continue
+            where = f"messages.{i}.content.{j}"
+            source = block["source"]
+            kind = source.get("type")
+            if kind in ("base64", "url") and not rules.pdfs:
+                raise _bad(f"{where}: PDF input is not supported for this model")
+            if kind == "base64":
+                if source.get("media_type") != "application/pdf":
+                    raise _bad(f"{where}.source.media_type: must be application/pdf")
+                try:
+                    data = base64.b64decode(source["data"], validate=True)
+                except (binascii.Error, ValueError):
+                    raise _bad(f"{where}.source.data: invalid base64") from None
+                if not data.startswith(b"%PDF-"):
+                    raise _bad(f"{where}: The PDF specified was not valid.")
+                if len(PAGE_RE.findall(data)) > 100:
+                    raise _bad(f"{where}: A maximum of 100 PDF pages may be provided.")
+            elif kind == "text" and source.get("media_type") != "text/plain":
+                raise _bad(f"{where}.source.media_type: must be text/plain")
+
+
+def documents_seen(content: Any) -> str:
+    if isinstance(content, str):
+        return ""
+    seen = []
+    for block in content:
+        if block.get("type") != "document":
+            continue
+        source, title = block["source"], block.get("title") or "untitled"
+        if source["type"] == "base64":
+            pages = len(PAGE_RE.findall(base64.b64decode(source["data"])))
+            seen.append(f" [saw pdf {title}, {pages} pages]")
+        elif source["type"] == "url":
+            seen.append(f" [saw pdf url {source['url']}]")
+        else:
+            seen.append(f" [saw text {title}: {source['data']!r}]")
+    return "".join(seen)
 
 
 def instance_of(schema: Any) -> Any:
@@ -650,6 +700,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._record(body, raw)
         if url.path != "/v1/messages":
             return self._error(404, "not_found_error", f"no route {url.path}")
+        if length > 32 * 1024 * 1024:
+            return self._error(413, "request_too_large", "Request exceeds the maximum size")
         plan = self.api.script.popleft() if self.api.script else Reply()
         if isinstance(plan, Fault):
             return self._error(plan.status, plan.error_type, plan.message, plan.headers, plan.body)
@@ -671,7 +723,9 @@ class _Handler(BaseHTTPRequestHandler):
             plan.text = json.dumps(instance_of(fmt["schema"]))  # what structured outputs give
         if not plan.text and plan.raw_sse is None:
             content = _last_user(body)["content"]
-            plan.text = "You said: " + _text_of(content) + _images_seen(content)
+            plan.text = (
+                "You said: " + _text_of(content) + _images_seen(content) + documents_seen(content)
+            )
         message, pieces = _generate(self.api, body, plan)
         if body.get("stream"):
             self._stream(message, pieces, plan)

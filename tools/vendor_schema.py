@@ -14,11 +14,15 @@ ROOT = "CreateMessageParams"
 OUT = Path(__file__).resolve().parent.parent / "tests" / "schema" / "create_message_params.json"
 
 
-def _strip(node):
-    """Drop prose and examples: they are most of the bytes and validate nothing."""
+def _strip(node, *, names: bool = False):
+    """Drop prose and examples: they are most of the bytes and validate nothing.
+    `names`: node is a `properties` map, whose keys are field names (a document block's
+    `title` field is not the `title` annotation)."""
     if isinstance(node, dict):
+        if names:
+            return {k: _strip(v) for k, v in node.items()}
         return {
-            k: _strip(v)
+            k: _strip(v, names=k == "properties")
             for k, v in node.items()
             if k not in ("description", "example", "examples", "title", "x-stainless-renameMap")
         }

@@ -42,6 +42,10 @@ class AskOptions:
     images: list[str] = field(default_factory=list)
     attach: list[str] = field(default_factory=list)  # -a: PDFs, text files, images
     cite: bool = False  # --cite: citations on attached documents
+    web: bool = False  # --web: web search and fetch, run by the service
+    web_domains: list[str] = field(default_factory=list)
+    max_searches: int | None = None
+    sources: bool = False  # --sources: cited sources on stderr in a pipe
     session: str | None = None
     continue_last: bool = False
     schema_text: str | None = None  # --schema as given
@@ -61,6 +65,9 @@ class AskOptions:
             show_thinking=self.show_thinking,
             stream=self.stream,
             schema=self.schema,
+            web=self.web,
+            web_domains=list(self.web_domains),
+            max_searches=self.max_searches,
         )
 
 
@@ -287,3 +294,22 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         raise Refused(refused)
     if opts.schema is not None:
         show_structured(message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out)
+    elif not opts.json_out:
+        show_sources(message, streams, on_stderr=opts.sources)
+
+
+def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) -> None:
+    """Cited sources as numbered footnotes: after the reply on a terminal, on stderr in a
+    pipe only when asked (--sources), so stdout stays the answer's text."""
+    from .term import dim
+    from .web import footnotes
+
+    notes = footnotes(message)
+    if not notes:
+        return
+    if streams.stdout_tty:
+        streams.stdout.write("\n" + dim(notes, streams.stdout) + "\n")
+        streams.stdout.flush()
+    elif on_stderr:
+        streams.stderr.write(notes + "\n")
+        streams.stderr.flush()

@@ -180,6 +180,7 @@ SchemaMultiOpt = Annotated[
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
     "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
     "  claude-cli ask -a report.pdf 'Summarise the findings' --cite\n"
+    "  claude-cli ask --web --web-domains python.org 'What is new in Python 3.14?'\n"
     "  claude-cli ask --think --effort high 'Plan a three-day trip to Lisbon'\n"
 )
 def ask(
@@ -254,6 +255,35 @@ def ask(
         bool,
         typer.Option("--cite", help="Ask for citations from attached documents (kept in --json)."),
     ] = False,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="Let Claude search the web and read pages (server tools); sources are "
+            "listed after the answer, e.g. --web 'What changed in Python 3.14?'.",
+        ),
+    ] = False,
+    web_domains: Annotated[
+        str | None,
+        typer.Option(
+            "--web-domains",
+            help="With --web: only these domains, comma-separated, e.g. "
+            "--web-domains python.org,peps.python.org.",
+            show_default=False,
+        ),
+    ] = None,
+    max_searches: Annotated[
+        int | None,
+        typer.Option(
+            "--max-searches", min=1, help="With --web: at most N searches, e.g. --max-searches 3."
+        ),
+    ] = None,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources", help="In a pipe, print the cited sources on stderr (stdout: the answer)."
+        ),
+    ] = False,
     download: DownloadOpt = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
@@ -307,6 +337,10 @@ def ask(
         images=image or [],
         attach=attach or [],
         cite=cite,
+        web=web,
+        web_domains=web_domains.split(",") if web_domains is not None else [],
+        max_searches=max_searches,
+        sources=sources,
         session=session,
         continue_last=continue_last,
         schema_text=schema,

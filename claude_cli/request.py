@@ -29,6 +29,9 @@ Lookup = Callable[[str], Capabilities]
 #: `--think` on a model that takes only a manual budget, when no --think-budget is given.
 DEFAULT_THINK_BUDGET = 4096
 MIN_THINK_BUDGET = 1024
+#: Server tool versions (../shared/api-notes.md, December 2026).
+WEB_SEARCH_TOOL = "web_search_20260318"
+WEB_FETCH_TOOL = "web_fetch_20260318"
 #: How a new system prompt reaches a model without mid-conversation system messages.
 INSTRUCTION_PREFIX = "[New system instructions for the rest of this conversation]\n"
 
@@ -48,6 +51,9 @@ class RequestOptions:
     show_thinking: bool = False
     stream: bool = True
     schema: dict[str, Any] | None = None  # --schema: output_config.format's JSON Schema
+    web: bool = False  # --web: the server's web search and web fetch tools
+    web_domains: list[str] = field(default_factory=list)  # --web-domains: allowed_domains
+    max_searches: int | None = None  # --max-searches: web search's max_uses
 
 
 @dataclass
@@ -208,6 +214,26 @@ def fold_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
+def web_tools(opts: RequestOptions) -> list[dict[str, Any]]:
+    """`tools` for --web: search and fetch, limited as asked (the service runs both)."""
+    if not opts.web:
+        if opts.web_domains or opts.max_searches is not None:
+            flag = "--web-domains" if opts.web_domains else "--max-searches"
+            raise UsageError(f"{flag} needs --web")
+        return []
+    search: dict[str, Any] = {"type": WEB_SEARCH_TOOL, "name": "web_search"}
+    fetch: dict[str, Any] = {"type": WEB_FETCH_TOOL, "name": "web_fetch"}
+    domains = [d.strip() for d in opts.web_domains if d.strip()]
+    if opts.web_domains and not domains:
+        raise UsageError("--web-domains needs at least one domain, e.g. --web-domains python.org")
+    if domains:
+        search["allowed_domains"] = domains
+        fetch["allowed_domains"] = domains
+    if opts.max_searches is not None:
+        search["max_uses"] = opts.max_searches
+    return [search, fetch]
+
+
 def _is_pdf(block: dict[str, Any]) -> bool:
     source = block.get("source") if block.get("type") == "document" else None
     return isinstance(source, dict) and (
@@ -316,6 +342,9 @@ def shape(
         output_config["format"] = {"type": "json_schema", "schema": opts.schema}
     if output_config:
         body["output_config"] = output_config
+    tools = web_tools(opts)
+    if tools:
+        body["tools"] = tools
     if cache:
         # Top-level cache_control caches the prompt up to its last cacheable block.
         body["cache_control"] = {"type": "ephemeral"}

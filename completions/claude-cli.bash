@@ -21,7 +21,7 @@ _claude_cli_subcommands() {
 _claude_cli_options() {
     case "$1" in
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
-        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --max-retries --timeout -h --help' ;;
+        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --max-retries --timeout -h --help' ;;
         'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout -h --help' ;;
         'completion') _cc_words='-h --help' ;;
         'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --max-retries --timeout -h --help' ;;
@@ -63,6 +63,8 @@ _claude_cli_value_kind() {
         'ask/--image') _cc_kind='file' ;;
         'ask/-a') _cc_kind='text' ;;
         'ask/--attach') _cc_kind='text' ;;
+        'ask/--web-domains') _cc_kind='text' ;;
+        'ask/--max-searches') _cc_kind='text' ;;
         'ask/--schema') _cc_kind='text' ;;
         'ask/-S') _cc_kind='session' ;;
         'ask/--session') _cc_kind='session' ;;

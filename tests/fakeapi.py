@@ -90,6 +90,7 @@ class Reply:
     redacted: bool = False  # add a redacted_thinking block after the thinking one
     latency: float = 0.0  # seconds before answering at all
     words_per_second: float | None = None  # pace the text at this rate (words = \S+ runs)
+    blocks: list[dict[str, Any]] | None = None  # exact content blocks (server tools, citations)
 
 
 @dataclass
@@ -209,7 +210,7 @@ class FakeAPI:
         _check_thinking(body, rules)
         messages = body["messages"]
         _check_roles(messages, rules)
-        if messages[-1]["role"] == "assistant":
+        if messages[-1]["role"] == "assistant" and not continues_tool_turn(messages[-1]):
             if not rules.prefill:
                 raise APIError(
                     400,
@@ -396,7 +397,9 @@ def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
         return
     if not rules.structured:
         raise _bad("output_config.format: structured outputs are not supported for this model")
-    if body["messages"][-1]["role"] == "assistant":
+    if body["messages"][-1]["role"] == "assistant" and not continues_tool_turn(
+        body["messages"][-1]
+    ):
         raise _bad("output_config.format: structured outputs cannot be combined with prefill")
 
     def walk(node: Any, where: str) -> None:
@@ -415,6 +418,90 @@ def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
                 walk(value, f"{where}.{key}")
 
     walk(fmt["schema"], "output_config.format.schema")
+
+
+def continues_tool_turn(message: dict[str, Any]) -> bool:
+    """A final assistant turn holding server tool blocks: a pause_turn sent back, not prefill."""
+    content = message["content"]
+    return isinstance(content, list) and any(b.get("type") == "server_tool_use" for b in content)
+
+
+WEB_ANSWER = "The answer is 42."
+
+
+def web_blocks(api: FakeAPI, body: dict[str, Any], plan: Reply) -> list[dict[str, Any]]:
+    """A deterministic web search turn: server_tool_use → web_search_tool_result → cited text.
+    With a scripted stop_reason "pause_turn" the first request stops after the search; the
+    continuation (the turn sent back) then brings the text."""
+    search = next(t for t in body["tools"] if t.get("name") == "web_search")
+    domains = search.get("allowed_domains") or ["example.com"]
+    url, title = f"https://{domains[0]}/answer", f"The answer at {domains[0]}"
+    last = body["messages"][-1]
+    if last["role"] == "assistant" and continues_tool_turn(last):
+        plan.stop_reason = "end_turn"
+        return [
+            {
+                "type": "text",
+                "text": WEB_ANSWER,
+                "citations": [
+                    {
+                        "type": "web_search_result_location",
+                        "url": url,
+                        "title": title,
+                        "encrypted_index": "ZW5j",
+                        "cited_text": "the answer is 42",
+                    }
+                ],
+            }
+        ]
+    tool_id = f"srvtoolu_{api.next_id()}"
+    found = [
+        {
+            "type": "server_tool_use",
+            "id": tool_id,
+            "name": "web_search",
+            "input": {"query": _text_of(_last_user(body)["content"])},
+        },
+        {
+            "type": "web_search_tool_result",
+            "tool_use_id": tool_id,
+            "content": [
+                {
+                    "type": "web_search_result",
+                    "url": url,
+                    "title": title,
+                    "encrypted_content": "ZW5jcnlwdGVk",
+                    "page_age": "1 day",
+                }
+            ],
+        },
+    ]
+    if plan.stop_reason == "pause_turn":
+        return found
+    fetch_id = f"srvtoolu_{api.next_id()}"
+    return [
+        *found,
+        {"type": "server_tool_use", "id": fetch_id, "name": "web_fetch", "input": {"url": url}},
+        {
+            "type": "web_fetch_tool_result",
+            "tool_use_id": fetch_id,
+            "content": {
+                "type": "web_fetch_result",
+                "url": url,
+                "content": {
+                    "type": "document",
+                    "source": {"type": "text", "media_type": "text/plain", "data": "42"},
+                    "title": title,
+                },
+            },
+        },
+        {"type": "text", "text": "According to the web, "},
+        *web_blocks(
+            api,
+            {**body, "messages": [*body["messages"], {"role": "assistant", "content": found}]},
+            plan,
+        ),
+    ]
 
 
 PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
@@ -719,9 +806,12 @@ class _Handler(BaseHTTPRequestHandler):
         if plan.pieces is not None:
             plan.text = "".join(plan.pieces)
         fmt = (body.get("output_config") or {}).get("format")
+        web = any(t.get("name") == "web_search" for t in body.get("tools") or [])
+        if web and not plan.text and plan.raw_sse is None and plan.blocks is None:
+            plan.blocks = web_blocks(self.api, body, plan)
         if not plan.text and plan.raw_sse is None and fmt:
             plan.text = json.dumps(instance_of(fmt["schema"]))  # what structured outputs give
-        if not plan.text and plan.raw_sse is None:
+        if not plan.text and plan.raw_sse is None and plan.blocks is None:
             content = _last_user(body)["content"]
             plan.text = (
                 "You said: " + _text_of(content) + _images_seen(content) + documents_seen(content)
@@ -798,6 +888,26 @@ class _Handler(BaseHTTPRequestHandler):
             send("content_block_start", start)
             send("content_block_stop", {"type": "content_block_stop", "index": index})
             index += 1
+        if plan.blocks is not None:
+            self._stream_blocks(send, message["content"][index:], index)
+            send(
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
+                    "usage": {
+                        "output_tokens": message["usage"]["output_tokens"],
+                        **(
+                            {"server_tool_use": message["usage"]["server_tool_use"]}
+                            if "server_tool_use" in message["usage"]
+                            else {}
+                        ),
+                    },
+                },
+            )
+            send("message_stop", {"type": "message_stop"})
+            self._chunk(b"")
+            return
         send(
             "content_block_start",
             {
@@ -850,6 +960,39 @@ class _Handler(BaseHTTPRequestHandler):
         )
         send("message_stop", {"type": "message_stop"})
         self._chunk(b"")
+
+    def _stream_blocks(self, send: Callable[[str, Any], None], blocks: list, first: int) -> None:
+        """Any blocks, as the service streams them: text by deltas (citations after it),
+        tool input as JSON deltas, results whole."""
+        for index, block in enumerate(blocks, first):
+            kind = block["type"]
+            if kind == "text":
+                start: dict[str, Any] = {"type": "text", "text": ""}
+                if block.get("citations"):
+                    start["citations"] = None
+            elif kind == "server_tool_use":
+                start = {**block, "input": {}}
+            else:
+                start = block
+            send(
+                "content_block_start",
+                {"type": "content_block_start", "index": index, "content_block": start},
+            )
+
+            def delta(d: dict[str, Any], index: int = index) -> None:
+                send(
+                    "content_block_delta",
+                    {"type": "content_block_delta", "index": index, "delta": d},
+                )
+
+            if kind == "text":
+                for piece in tokens(block["text"]):
+                    delta({"type": "text_delta", "text": piece})
+                for cite in block.get("citations") or []:
+                    delta({"type": "citations_delta", "citation": cite})
+            elif kind == "server_tool_use":
+                delta({"type": "input_json_delta", "partial_json": json.dumps(block["input"])})
+            send("content_block_stop", {"type": "content_block_stop", "index": index})
 
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
@@ -948,8 +1091,22 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
             content.append(
                 {"type": "redacted_thinking", "data": make_signature(body["model"], digest)}
             )
-    content.append({"type": "text", "text": text})
     usage = plan.usage or api.usage_for(body, len(toks))
+    if plan.blocks is not None:
+        content.extend(plan.blocks)
+        said = "".join(b.get("text", "") for b in plan.blocks if b["type"] == "text")
+        pieces = []
+        if plan.usage is None:
+            usage = api.usage_for(body, len(tokens(said)))
+            uses = collections.Counter(
+                b["name"] for b in plan.blocks if b["type"] == "server_tool_use"
+            )
+            usage["server_tool_use"] = {
+                "web_search_requests": uses["web_search"],
+                "web_fetch_requests": uses["web_fetch"],
+            }
+    else:
+        content.append({"type": "text", "text": text})
     message = {
         "id": f"msg_{api.next_id()}",
         "type": "message",

@@ -49,6 +49,19 @@ def _december_2026(schemas: dict) -> None:
         "required": ["type"],
         "type": "object",
     }
+    # Server tool versions of March 2026 (the notes' current ones), shaped like their
+    # predecessors.
+    tools = schemas["CreateMessageParams"]["properties"]["tools"]["items"]["oneOf"]
+    for new, like, const in (
+        ("WebSearchTool_20260318", "WebSearchTool_20260209", "web_search_20260318"),
+        ("WebFetchTool_20260318", "WebFetchTool_20260309", "web_fetch_20260318"),
+    ):
+        shape = json.loads(json.dumps(schemas[like]))
+        shape["properties"]["type"]["const"] = const
+        schemas[new] = shape
+        ref = {"$ref": f"#/components/schemas/{new}"}
+        if ref not in tools:
+            tools.append(ref)
     param = schemas["ThinkingConfigParam"]
     ref = {"$ref": "#/components/schemas/ThinkingConfigBetweenTools"}
     if ref not in param["oneOf"]:
@@ -80,6 +93,7 @@ def main(source: str) -> None:
     needed.add("ThinkingDisplayMode")
     _december_2026(schemas)
     needed.add("ThinkingConfigBetweenTools")
+    needed.update({"WebSearchTool_20260318", "WebFetchTool_20260318"})
     doc = {
         "$comment": f"Vendored from anthropic-openapi.json ({spec.get('info', {}).get('version')}) "
         "by tools/vendor_schema.py; descriptions stripped; December 2026 additions by hand "

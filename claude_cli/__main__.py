@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = ("ask", "chat", "completion", "config", "describe-image", "models", "sessions")
+COMMANDS = ("ask", "chat", "completion", "config", "describe-image", "models", "sessions", "tokens")
 ROOT_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
 
 

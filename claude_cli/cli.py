@@ -350,6 +350,64 @@ def ask(
 
 
 @app.command(
+    epilog="Examples:\n\n\b\n"
+    "  claude-cli tokens 'How long is this prompt?'\n"
+    "  claude-cli tokens -a report.pdf 'Summarise it'\n"
+    "  claude-cli tokens -S trip-plans\n"
+    "  git diff | claude-cli tokens -m claude-haiku-4-5 'Review this'\n",
+)
+def tokens(
+    prompt: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The question, as for ask (piped stdin follows it).", show_default=False
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    system: SystemOpt = None,
+    image: Annotated[
+        list[str] | None, typer.Option("-i", "--image", help="An image, as for ask; repeatable.")
+    ] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option("-a", "--attach", help="A PDF, text file or image, as for ask; repeatable."),
+    ] = None,
+    web: Annotated[
+        bool, typer.Option("--web", help="Count the web tools' definitions too.")
+    ] = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
+    effort: EffortOpt = None,
+    think: ThinkOpt = None,
+    session: SessionOpt = None,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Count the input tokens of a request (POST /v1/messages/count_tokens); send nothing else.
+
+    Prints the count, the share of the model's context window and the estimated input
+    cost; in a pipe, stdout gets the number alone. With -S NAME and no prompt: the whole
+    session and a one-character next question."""
+    from .ask import AskOptions
+    from .tokens import run_tokens
+
+    settings = _settings(model=model, system=system, max_retries=max_retries, timeout=timeout)
+    opts = AskOptions(
+        words=prompt or [],
+        images=image or [],
+        attach=attach or [],
+        web=web,
+        schema_text=schema,
+        schema_multi=schema_multi,
+        effort=effort,
+        think=think,
+        session=session,
+        stream=False,
+    )
+    run_tokens(settings, opts, _streams())
+
+
+@app.command(
     "describe-image",
     epilog="Examples:\n\n\b\n"
     "  claude-cli describe-image photo.jpg\n"

@@ -130,6 +130,7 @@ class FakeAPI:
         self.known_models = set(self.rules)
         self.think_by_default = False  # the service's default for thinking-by-default models
         self.models_route = True  # False: a gateway without /v1/models (404)
+        self.counted: list[int] = []  # count_tokens answers given
         self.dropped: list[str] = []  # thinking blocks the service left out without an error
         self._cache: set[str] = set()
         self._lock = threading.Lock()
@@ -504,6 +505,18 @@ def web_blocks(api: FakeAPI, body: dict[str, Any], plan: Reply) -> list[dict[str
     ]
 
 
+COUNT_TOKENS_KEYS = (
+    "model",
+    "messages",
+    "system",
+    "tools",
+    "tool_choice",
+    "thinking",
+    "output_config",
+    "cache_control",
+    "context_management",
+    "mcp_servers",
+)
 PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
@@ -785,6 +798,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self._record(body, raw)
+        if url.path == "/v1/messages/count_tokens":
+            return self._count_tokens(body)
         if url.path != "/v1/messages":
             return self._error(404, "not_found_error", f"no route {url.path}")
         if length > 32 * 1024 * 1024:
@@ -960,6 +975,28 @@ class _Handler(BaseHTTPRequestHandler):
         )
         send("message_stop", {"type": "message_stop"})
         self._chunk(b"")
+
+    def _count_tokens(self, body: Any) -> None:
+        """count_tokens: the Messages body without what does not change the input."""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if not isinstance(body, dict):
+            return self._error(400, "invalid_request_error", "body is not JSON")
+        extra = set(body) - set(COUNT_TOKENS_KEYS)
+        if extra:
+            return self._error(
+                400, "invalid_request_error", f"{sorted(extra)[0]}: Extra inputs are not permitted"
+            )
+        try:
+            # The same rules as a Messages request (max_tokens is only there to satisfy the schema).
+            self.api.check(headers, {**body, "max_tokens": 1})
+        except APIError as e:
+            if e.status == 400:
+                self.api.invalid.append(e.message)
+            return self._error(e.status, e.error_type, e.message)
+        tools = len(json.dumps(body.get("tools", []))) // 4 if body.get("tools") else 0
+        count = self.api.usage_for(body, 0)["input_tokens"] + tools
+        self.api.counted.append(count)
+        self._json(200, {"input_tokens": count})
 
     def _stream_blocks(self, send: Callable[[str, Any], None], blocks: list, first: int) -> None:
         """Any blocks, as the service streams them: text by deltas (citations after it),

@@ -379,7 +379,7 @@ def test_fish_syntax() -> None:
 FISH_CASES = [
     (
         "claude-cli ",
-        ["ask", "chat", "completion", "config", "describe-image", "models", "sessions"],
+        ["ask", "chat", "completion", "config", "describe-image", "models", "sessions", "tokens"],
         False,
     ),
     ("claude-cli config s", ["set", "show"], False),
@@ -408,7 +408,7 @@ def test_fish_completes(
 ZSH_CASES = [
     (
         "claude-cli ",
-        ["ask", "chat", "completion", "config", "describe-image", "models", "sessions"],
+        ["ask", "chat", "completion", "config", "describe-image", "models", "sessions", "tokens"],
         False,
     ),
     ("claude-cli config set max_", ["max_retries", "max_tokens"], False),

@@ -136,6 +136,8 @@ class _BlockWatch:
 
     def _watch(self, event: Any) -> None:
         data = event.data
+        if not isinstance(data.get("index"), int):
+            return  # malformed: the builder says so
         if event.name == "content_block_start":
             block = data.get("content_block") or {}
             kind = block.get("type")
@@ -201,8 +203,8 @@ def send(
         # pause_turn: the service stopped a long server-tool turn; sending the turn back
         # as it came lets it go on (the docs' way), a few times at most.
         for n in range(1, MAX_CONTINUATIONS + 1):
-            if message.get("stop_reason") != "pause_turn":
-                break
+            if message.get("stop_reason") != "pause_turn" or not _ran_server_tools(message):
+                break  # without server tool blocks, sending it back would be a prefill
             if streams.stderr_tty:
                 streams.note(f"the service paused this turn; continuing ({n}/{MAX_CONTINUATIONS})")
             more = one(continuation(prepared.body, message["content"]))
@@ -236,6 +238,13 @@ def send(
 
         streams.note(usage_line(message))
     return message
+
+
+def _ran_server_tools(message: dict[str, Any]) -> bool:
+    return any(
+        isinstance(b, dict) and b.get("type") == "server_tool_use"
+        for b in message.get("content") or []
+    )
 
 
 # -- what a stop reason means -------------------------------------------------

@@ -12,7 +12,17 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = ("ask", "batch", "chat", "completion", "config", "describe-image", "models", "sessions")
+COMMANDS = (
+    "ask",
+    "batch",
+    "chat",
+    "completion",
+    "config",
+    "describe-image",
+    "models",
+    "sessions",
+    "tokens",
+)
 ROOT_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
 
 

@@ -241,6 +241,22 @@ class Client:
             ) from None
         return check_message(message)
 
+    def count_tokens(self, body: dict[str, Any]) -> int:
+        """POST /v1/messages/count_tokens: the input tokens `body` would cost."""
+        content = json.dumps(body).encode()
+        path = "/v1/messages/count_tokens"
+        with self._send("POST", path, content, body.get("model")) as response:
+            deadline = self._attempt_started + self._read_timeout
+            data = self._read(response, MAX_BODY, deadline)
+        try:
+            answer = json.loads(data)
+        except (ValueError, RecursionError):
+            answer = None
+        count = answer.get("input_tokens") if isinstance(answer, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ProtocolError("protocol error: count_tokens answered without input_tokens")
+        return count
+
     def stream(self, body: dict[str, Any]) -> Iterator[Event]:
         """Stream a Messages request, yielding events.
 

@@ -40,8 +40,17 @@ class AskOptions:
     plain: bool = False
     show_thinking: bool = False
     images: list[str] = field(default_factory=list)
+    attach: list[str] = field(default_factory=list)  # -a: PDFs, text files, images
+    cite: bool = False  # --cite: citations on attached documents
+    web: bool = False  # --web: web search and fetch, run by the service
+    web_domains: list[str] = field(default_factory=list)
+    max_searches: int | None = None
+    sources: bool = False  # --sources: cited sources on stderr in a pipe
     session: str | None = None
     continue_last: bool = False
+    schema_text: str | None = None  # --schema as given
+    schema_multi: bool = False
+    schema: dict[str, Any] | None = None  # what --schema stands for, once read
 
     def request(self) -> RequestOptions:
         return RequestOptions(
@@ -55,6 +64,10 @@ class AskOptions:
             think_budget=self.think_budget,
             show_thinking=self.show_thinking,
             stream=self.stream,
+            schema=self.schema,
+            web=self.web,
+            web_domains=list(self.web_domains),
+            max_searches=self.max_searches,
         )
 
 
@@ -67,7 +80,7 @@ class Refused(CliError):
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
     stdin_text = streams.read_stdin_text() if stdin_free else None
     prompt = join_prompt(opts.words, stdin_text)
-    if not prompt.strip() and not opts.images:
+    if not prompt.strip() and not opts.images and not opts.attach:
         raise UsageError("no prompt: give the question as words, or pipe text on stdin")
     return prompt
 
@@ -87,8 +100,12 @@ def send(
 
     own_client = client is None
     client = client or make_client(settings, streams)
+    # With --schema the reply is printed as JSON once it is whole and checked.
     renderer = renderer or make_renderer(
-        streams, json_out=opts.json_out, plain=opts.plain, show_thinking=opts.show_thinking
+        streams,
+        json_out=opts.json_out or opts.schema is not None,
+        plain=opts.plain,
+        show_thinking=opts.show_thinking,
     )
     try:
         return exchange.send(
@@ -163,9 +180,50 @@ def load_images(settings: Settings, sources: list[str], streams: Streams) -> lis
     return load_image_blocks(sources, settings, note=note, stdin=streams.stdin)
 
 
+def load_schema(opts: AskOptions) -> None:
+    """Read --schema (a bad one fails before anything is read or sent)."""
+    if opts.schema_text is None:
+        if opts.schema_multi:
+            raise UsageError("--schema-multi needs --schema: the fields of each item")
+        return
+    from .schema import load
+
+    opts.schema = load(opts.schema_text, multi=opts.schema_multi)
+
+
+def show_structured(
+    message: dict[str, Any], schema: dict[str, Any], streams: Streams, *, multi: bool, quiet: bool
+) -> None:
+    """Print the reply's data as JSON; a reply that is not such data is an error, its raw
+    text on stderr (the reply is already saved in a session: nothing paid is lost)."""
+    from .payload import message_text
+    from .schema import SchemaMismatch, check
+
+    text = message_text(message)
+    try:
+        data = check(message, text, schema, multi=multi)
+    except SchemaMismatch:
+        if not quiet:
+            write_raw(text, streams)
+        raise
+    if not quiet:
+        from .jsonout import write_json
+
+        write_json(streams.stdout, data)
+
+
+def write_raw(text: str, streams: Streams) -> None:
+    from .term import sanitize
+
+    if text:
+        streams.stderr.write((sanitize(text) if streams.stderr_tty else text) + "\n")
+        streams.stderr.flush()
+
+
 def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
+    load_schema(opts)
     name = session_name(opts)  # a bad name fails before anything is read or sent
     history: list[dict[str, Any]] = []
     changed_system = None
@@ -180,9 +238,25 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         switched = conversation.model_switch_note(doc, settings.model)
         if switched:
             notes.append(switched)
-    # `-i -`: stdin carries the image, so it is not read as prompt text.
-    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images)
+    # `-i -` / `-a -`: stdin carries the file, so it is not read as prompt text.
+    if "-" in opts.images and "-" in opts.attach:
+        raise UsageError("stdin can carry one file: `-` given to both -i and -a")
+    if opts.cite and not opts.attach:
+        raise UsageError("--cite needs a document to cite: attach one with -a")
+    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images + opts.attach)
     images = load_images(settings, opts.images, streams) if opts.images else None
+    if opts.attach:
+        from .documents import block_bytes, load_attachments
+
+        note = streams.note if streams.stderr_tty else None
+        images = (images or []) + load_attachments(
+            opts.attach,
+            settings,
+            cite=opts.cite,
+            note=note,
+            stdin=streams.stdin,
+            already=sum(block_bytes(b) for b in images or []),
+        )
     cache = name is not None and settings.prompt_caching
     offline = opts.dry_run or opts.curl
     link = Link(settings, streams, offline=offline)
@@ -213,4 +287,29 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:
+        if opts.schema is not None and not opts.json_out:
+            from .payload import message_text
+
+            write_raw(message_text(message), streams)
         raise Refused(refused)
+    if opts.schema is not None:
+        show_structured(message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out)
+    elif not opts.json_out:
+        show_sources(message, streams, on_stderr=opts.sources)
+
+
+def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) -> None:
+    """Cited sources as numbered footnotes: after the reply on a terminal, on stderr in a
+    pipe only when asked (--sources), so stdout stays the answer's text."""
+    from .term import dim
+    from .web import footnotes
+
+    notes = footnotes(message)
+    if not notes:
+        return
+    if streams.stdout_tty:
+        streams.stdout.write("\n" + dim(notes, streams.stdout) + "\n")
+        streams.stdout.flush()
+    elif on_stderr:
+        streams.stderr.write(notes + "\n")
+        streams.stderr.flush()

@@ -38,6 +38,7 @@ class Capabilities:
     context: int | None = None
     image_input: bool | None = None
     pdf_input: bool | None = None
+    structured_outputs: bool | None = None  # output_config.format (--schema)
     source: str = "unknown"  # service | cache | built-in | unknown
 
     @property
@@ -67,6 +68,9 @@ def from_model_object(obj: dict[str, Any], source: str) -> Capabilities:
         context=_int(obj.get("max_input_tokens")),
         image_input=_on(caps.get("image_input")) if "image_input" in caps else None,
         pdf_input=_on(caps.get("pdf_input")) if "pdf_input" in caps else None,
+        structured_outputs=(
+            _on(caps.get("structured_outputs")) if "structured_outputs" in caps else None
+        ),
         source=source,
     )
 
@@ -108,7 +112,7 @@ def built_in(model: str) -> Capabilities:
     if row is None:
         return unknown(model)
     thinking, effort, max_tokens, context = row
-    return Capabilities(model, thinking, effort, max_tokens, context, True, True, "built-in")
+    return Capabilities(model, thinking, effort, max_tokens, context, True, True, True, "built-in")
 
 
 # -- the cache ----------------------------------------------------------------

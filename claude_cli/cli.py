@@ -151,16 +151,36 @@ DownloadOpt = Annotated[
         "URLs); default: the service fetches them.",
     ),
 ]
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--schema",
+        help="Answer as JSON matching this schema: inline JSON Schema, @file.json, or fields "
+        "like 'name, age int, tags list[str], bio: one sentence' (strings unless typed: int, "
+        "float, bool, list[...]; a description after ':'). Printed as JSON.",
+        show_default=False,
+    ),
+]
+SchemaMultiOpt = Annotated[
+    bool,
+    typer.Option(
+        "--schema-multi",
+        help="With --schema: a list of such objects (e.g. every person in a text).",
+    ),
+]
 
 
 @app.command(
     epilog="Examples:\n\n\b\n"
     "  claude-cli ask 'Explain TCP slow start in two sentences'\n"
     "  cat notes.txt | claude-cli ask 'Summarise:'\n"
-    "  claude-cli ask --prefill '{' 'Give me a JSON object with keys a and b' | jq .\n"
+    "  claude-cli ask --schema 'city, country, population int' 'The largest city in Peru'\n"
+    "  cat story.txt | claude-cli ask --schema 'name, age int' --schema-multi 'Every person'\n"
     "  claude-cli ask --json 'hi' | jq .usage\n"
     "  claude-cli ask --dry-run -s 'Be terse' 'hello'\n"
     "  claude-cli ask -i photo.jpg 'What breed is this dog?'\n"
+    "  claude-cli ask -a report.pdf 'Summarise the findings' --cite\n"
+    "  claude-cli ask --web --web-domains python.org 'What is new in Python 3.14?'\n"
     "  claude-cli ask --think --effort high 'Plan a three-day trip to Lisbon'\n"
 )
 def ask(
@@ -222,6 +242,48 @@ def ask(
             help="Attach an image (path, URL or - for stdin); repeatable, e.g. -i photo.jpg.",
         ),
     ] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-a",
+            "--attach",
+            help="Attach a PDF, a text file or an image (path, URL or - for stdin; the type "
+            "comes from the bytes); repeatable, e.g. -a report.pdf -a notes.txt.",
+        ),
+    ] = None,
+    cite: Annotated[
+        bool,
+        typer.Option("--cite", help="Ask for citations from attached documents (kept in --json)."),
+    ] = False,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="Let Claude search the web and read pages (server tools); sources are "
+            "listed after the answer, e.g. --web 'What changed in Python 3.14?'.",
+        ),
+    ] = False,
+    web_domains: Annotated[
+        str | None,
+        typer.Option(
+            "--web-domains",
+            help="With --web: only these domains, comma-separated, e.g. "
+            "--web-domains python.org,peps.python.org.",
+            show_default=False,
+        ),
+    ] = None,
+    max_searches: Annotated[
+        int | None,
+        typer.Option(
+            "--max-searches", min=1, help="With --web: at most N searches, e.g. --max-searches 3."
+        ),
+    ] = None,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources", help="In a pipe, print the cited sources on stderr (stdout: the answer)."
+        ),
+    ] = False,
     download: DownloadOpt = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
@@ -238,6 +300,8 @@ def ask(
     curl: Annotated[
         bool, typer.Option("--curl", help="Print an equivalent curl command; send nothing.")
     ] = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
     session: SessionOpt = None,
     continue_last: ContinueOpt = False,
     max_retries: RetriesOpt = None,
@@ -271,10 +335,76 @@ def ask(
         plain=plain,
         show_thinking=show_thinking,
         images=image or [],
+        attach=attach or [],
+        cite=cite,
+        web=web,
+        web_domains=web_domains.split(",") if web_domains is not None else [],
+        max_searches=max_searches,
+        sources=sources,
         session=session,
         continue_last=continue_last,
+        schema_text=schema,
+        schema_multi=schema_multi,
     )
     run_ask(settings, opts, _streams())
+
+
+@app.command(
+    epilog="Examples:\n\n\b\n"
+    "  claude-cli tokens 'How long is this prompt?'\n"
+    "  claude-cli tokens -a report.pdf 'Summarise it'\n"
+    "  claude-cli tokens -S trip-plans\n"
+    "  git diff | claude-cli tokens -m claude-haiku-4-5 'Review this'\n",
+)
+def tokens(
+    prompt: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The question, as for ask (piped stdin follows it).", show_default=False
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    system: SystemOpt = None,
+    image: Annotated[
+        list[str] | None, typer.Option("-i", "--image", help="An image, as for ask; repeatable.")
+    ] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option("-a", "--attach", help="A PDF, text file or image, as for ask; repeatable."),
+    ] = None,
+    web: Annotated[
+        bool, typer.Option("--web", help="Count the web tools' definitions too.")
+    ] = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
+    effort: EffortOpt = None,
+    think: ThinkOpt = None,
+    session: SessionOpt = None,
+    max_retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Count the input tokens of a request (POST /v1/messages/count_tokens); send nothing else.
+
+    Prints the count, the share of the model's context window and the estimated input
+    cost; in a pipe, stdout gets the number alone. With -S NAME and no prompt: the whole
+    session and a one-character next question."""
+    from .ask import AskOptions
+    from .tokens import run_tokens
+
+    settings = _settings(model=model, system=system, max_retries=max_retries, timeout=timeout)
+    opts = AskOptions(
+        words=prompt or [],
+        images=image or [],
+        attach=attach or [],
+        web=web,
+        schema_text=schema,
+        schema_multi=schema_multi,
+        effort=effort,
+        think=think,
+        session=session,
+        stream=False,
+    )
+    run_tokens(settings, opts, _streams())
 
 
 @app.command(
@@ -283,6 +413,7 @@ def ask(
     "  claude-cli describe-image photo.jpg\n"
     "  claude-cli describe-image photos/*.jpg --json > out.jsonl\n"
     "  claude-cli describe-image -p 'Transcribe the text' scan.png\n"
+    "  claude-cli describe-image --schema 'animal, colour, count int' --json *.jpg\n"
     "  curl -s https://example.com/cat.png | claude-cli describe-image -\n"
     "  claude-cli describe-image --batch photos/*.jpg   # half price, within 24 h\n",
 )
@@ -311,9 +442,12 @@ def describe_image(
         typer.Option(
             "--json",
             help="One JSON object per image and line "
-            "(source, text, model, stop_reason, usage | source, error).",
+            "(source, text, model, stop_reason, usage | source, error; "
+            "with --schema also data: the parsed object).",
         ),
     ] = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
     effort: EffortOpt = None,
     think: ThinkOpt = None,
     think_budget: ThinkBudgetOpt = None,
@@ -372,6 +506,8 @@ def describe_image(
         concurrency=concurrency,
         session=session,
         plain=plain,
+        schema_text=schema,
+        schema_multi=schema_multi,
     )
     run_describe(settings, opts, _streams())
 

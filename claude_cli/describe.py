@@ -61,6 +61,8 @@ class DescribeOptions:
     concurrency: int = DEFAULT_CONCURRENCY
     session: str | None = None
     plain: bool = False
+    schema_text: str | None = None  # --schema: each reply is JSON data
+    schema_multi: bool = False
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Outcome:
     error: CliError | None = None
     turn: dict[str, Any] | None = None  # the user turn, kept only for --session
     notes: list[str] = field(default_factory=list)  # what fitting changed, told in order
+    data: Any = None  # --schema: the reply, parsed and checked
 
 
 class Progress:
@@ -202,8 +205,16 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
     check_stdin_once(sources)
     if not 1 <= opts.concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
+    schema = None
+    if opts.schema_text is not None:
+        from .schema import load
+
+        schema = load(opts.schema_text, multi=opts.schema_multi)
+    elif opts.schema_multi:
+        raise UsageError("--schema-multi needs --schema: the fields of each item")
     record = open_session(opts.session, settings, opts.prefill) if opts.session else None
     request_opts = RequestOptions(
+        schema=schema,
         prefill=opts.prefill,
         effort=opts.effort,
         think=opts.think,
@@ -255,7 +266,15 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
             message = client.create(prepared.body)
         turn = prepared.body["messages"][0] if record else None
         text = (prepared.prefill or "") + message_text(message)
-        return Outcome(index, source, message, text, turn=turn, notes=notes)
+        outcome = Outcome(index, source, message, text, turn=turn, notes=notes)
+        if schema is not None:
+            from .schema import SchemaMismatch, check
+
+            try:
+                outcome.data = check(message, text, schema, multi=opts.schema_multi)
+            except SchemaMismatch as e:
+                outcome.error = e  # the reply stays in the session, as paid for
+        return outcome
 
     def worker() -> None:
         while True:
@@ -291,7 +310,7 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
             waiting[outcome.index] = outcome
             while next_index in waiting:
                 done = waiting.pop(next_index)
-                printer.show(done)
+                printer.show(done)  # a reply that fails --schema is still recorded
                 if record and done.message is not None and done.turn is not None:
                     record(done.turn, done.message)
                 next_index += 1
@@ -335,7 +354,10 @@ class _Printer:
         if outcome.error is not None:
             self.failures.append(outcome)
             if self.opts.json_out:
-                self._json({"source": outcome.source, "error": error_line(outcome)})
+                failed: dict[str, Any] = {"source": outcome.source, "error": error_line(outcome)}
+                if outcome.message is not None:  # --schema: what came instead of the data
+                    failed["text"] = outcome.text
+                self._json(failed)
             if self.many:  # a single failure is reported once, as the command's error
                 self.progress.error(
                     f"claude-cli: error: {error_line(outcome)}", self.streams.stderr
@@ -349,15 +371,16 @@ class _Printer:
         if self.opts.json_out:
             with self.progress.paused():
                 self._notes(outcome)
-            self._json(
-                {
-                    "source": outcome.source,
-                    "text": outcome.text,
-                    "model": message.get("model"),
-                    "stop_reason": message.get("stop_reason"),
-                    "usage": usage,
-                }
-            )
+            line = {
+                "source": outcome.source,
+                "text": outcome.text,
+                "model": message.get("model"),
+                "stop_reason": message.get("stop_reason"),
+                "usage": usage,
+            }
+            if self.opts.schema_text is not None:
+                line["data"] = outcome.data
+            self._json(line)
             return
         with self.progress.paused():
             if self.streams.stdout_tty:
@@ -368,9 +391,14 @@ class _Printer:
                     sep = "\n" if self.shown else ""
                     out.write(f"{sep}==> {outcome.source} <==\n")
                 self._notes(outcome)
-                out.write(outcome.text)
-                if not outcome.text.endswith("\n"):
-                    out.write("\n")
+                if self.opts.schema_text is not None:
+                    from .jsonout import write_json
+
+                    write_json(out, outcome.data)
+                else:
+                    out.write(outcome.text)
+                    if not outcome.text.endswith("\n"):
+                        out.write("\n")
             out.flush()
         self.shown += 1
 
@@ -382,6 +410,11 @@ class _Printer:
         out.write((f"\x1b[1m{title}\x1b[0m" if use_color(out) else title) + "\n")
         out.flush()
         self._notes(outcome)
+        if self.opts.schema_text is not None:
+            from .jsonout import write_json
+
+            write_json(out, outcome.data)
+            return
         renderer = make_renderer(self.streams, plain=self.opts.plain)
         renderer.text(outcome.text)
         renderer.finish()

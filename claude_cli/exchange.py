@@ -155,23 +155,50 @@ class _BlockWatch:
     display "omitted" a block may bring no text at all, and the terminal should
     still say that the model is thinking."""
 
-    def __init__(self, client: Client, renderer: Renderer) -> None:
+    def __init__(
+        self,
+        client: Client,
+        renderer: Renderer,
+        on_tool: Callable[[str, Any], None] | None = None,
+    ) -> None:
         self._client = client
         self._started = getattr(renderer, "thinking_started", None)
+        self._on_tool = on_tool  # told each server tool use once its input is whole
+        self._tools: dict[Any, tuple[str, list[str]]] = {}
 
     def stream(self, body: dict[str, Any]):
         from .stream import Other
 
         for event in self._client.stream(body):
-            if (
-                self._started is not None
-                and type(event) is Other
-                and event.name == "content_block_start"
-                and (event.data.get("content_block") or {}).get("type")
-                in ("thinking", "redacted_thinking")
-            ):
-                self._started()
+            if type(event) is Other:
+                self._watch(event)
             yield event
+
+    def _watch(self, event: Any) -> None:
+        data = event.data
+        if not isinstance(data.get("index"), int):
+            return  # malformed: the builder says so
+        if event.name == "content_block_start":
+            block = data.get("content_block") or {}
+            kind = block.get("type")
+            if self._started is not None and kind in ("thinking", "redacted_thinking"):
+                self._started()
+            if self._on_tool is not None and kind == "server_tool_use":
+                start = block.get("input")
+                parts = [json.dumps(start)] if isinstance(start, dict) and start else []
+                self._tools[data.get("index")] = (str(block.get("name") or "tool"), parts)
+        elif event.name == "content_block_delta" and data.get("index") in self._tools:
+            delta = data.get("delta") or {}
+            if delta.get("type") == "input_json_delta":
+                self._tools[data["index"]][1].append(str(delta.get("partial_json") or ""))
+        elif event.name == "content_block_stop" and data.get("index") in self._tools:
+            name, parts = self._tools.pop(data["index"])
+            try:
+                tool_input = json.loads("".join(parts) or "{}")
+            except ValueError:
+                tool_input = {}
+            assert self._on_tool is not None
+            self._on_tool(name, tool_input)
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._client.create(body)
@@ -197,19 +224,34 @@ def send(
     if prepared.prefill:
         renderer.text(prepared.prefill)
     from .reply import fetch, stream_reply
+    from .web import MAX_CONTINUATIONS, continuation, merged, status_line
 
-    try:
+    def on_tool(name: str, tool_input: Any) -> None:
+        streams.note(status_line(name, tool_input))
+
+    def one(body: dict[str, Any]) -> dict[str, Any]:
         if opts.stream:
-            watch = _BlockWatch(client, renderer)
-            message = stream_reply(
+            watch = _BlockWatch(client, renderer, on_tool if streams.stderr_tty else None)
+            return stream_reply(
                 watch,  # type: ignore[arg-type]
-                prepared.body,
+                body,
                 renderer,
                 resumes=settings.max_retries,
                 note=streams.note if streams.stderr_tty else None,
             )
-        else:
-            message = fetch(client, prepared.body, renderer)
+        return fetch(client, body, renderer)
+
+    try:
+        message = one(prepared.body)
+        # pause_turn: the service stopped a long server-tool turn; sending the turn back
+        # as it came lets it go on (the docs' way), a few times at most.
+        for n in range(1, MAX_CONTINUATIONS + 1):
+            if message.get("stop_reason") != "pause_turn" or not _ran_server_tools(message):
+                break  # without server tool blocks, sending it back would be a prefill
+            if streams.stderr_tty:
+                streams.note(f"the service paused this turn; continuing ({n}/{MAX_CONTINUATIONS})")
+            more = one(continuation(prepared.body, message["content"]))
+            message = merged(message, more)
     except StreamInterrupted:
         renderer.finish()
         raise
@@ -240,6 +282,13 @@ def send(
 
         streams.note(usage_line(message))
     return message
+
+
+def _ran_server_tools(message: dict[str, Any]) -> bool:
+    return any(
+        isinstance(b, dict) and b.get("type") == "server_tool_use"
+        for b in message.get("content") or []
+    )
 
 
 # -- what a stop reason means -------------------------------------------------

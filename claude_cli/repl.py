@@ -62,6 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("retry", "", "regenerate the last reply"),
     Command("undo", "", "drop the last exchange"),
     Command("image", "PATH|URL", "attach an image to your next message"),
+    Command("attach", "PATH|URL", "attach a PDF, a text file or an image to your next message"),
     Command("sessions", "", "list saved sessions"),
     Command("usage", "", "tokens and estimated cost of this session"),
     Command("save", "NAME", "copy this conversation to a new name and continue there"),
@@ -410,6 +411,15 @@ class Chat:
         self.images.append(loader(arg, self.settings))
         self.image_names.append(arg)
         self.note(f"attached {arg} to your next message ({len(self.images)} image(s))")
+
+    def cmd_attach(self, arg: str) -> None:
+        if not arg:
+            return self.cmd_image(arg)
+        from .documents import load_attachment
+
+        self.images.append(load_attachment(arg, self.settings))
+        self.image_names.append(arg)
+        self.note(f"attached {arg} to your next message ({len(self.images)} attachment(s))")
 
     def cmd_sessions(self, arg: str) -> None:
         rows = []

@@ -30,6 +30,9 @@ Lookup = Callable[[str], Capabilities]
 #: `--think` on a model that takes only a manual budget, when no --think-budget is given.
 DEFAULT_THINK_BUDGET = 4096
 MIN_THINK_BUDGET = 1024
+#: Server tool versions (../shared/api-notes.md, December 2026).
+WEB_SEARCH_TOOL = "web_search_20260318"
+WEB_FETCH_TOOL = "web_fetch_20260318"
 #: How a new system prompt reaches a model without mid-conversation system messages.
 INSTRUCTION_PREFIX = "[New system instructions for the rest of this conversation]\n"
 
@@ -48,6 +51,10 @@ class RequestOptions:
     think_budget: int | None = None
     show_thinking: bool = False
     stream: bool = True
+    schema: dict[str, Any] | None = None  # --schema: output_config.format's JSON Schema
+    web: bool = False  # --web: the server's web search and web fetch tools
+    web_domains: list[str] = field(default_factory=list)  # --web-domains: allowed_domains
+    max_searches: int | None = None  # --max-searches: web search's max_uses
 
 
 @dataclass
@@ -211,6 +218,33 @@ def fold_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
+def web_tools(opts: RequestOptions) -> list[dict[str, Any]]:
+    """`tools` for --web: search and fetch, limited as asked (the service runs both)."""
+    if not opts.web:
+        if opts.web_domains or opts.max_searches is not None:
+            flag = "--web-domains" if opts.web_domains else "--max-searches"
+            raise UsageError(f"{flag} needs --web")
+        return []
+    search: dict[str, Any] = {"type": WEB_SEARCH_TOOL, "name": "web_search"}
+    fetch: dict[str, Any] = {"type": WEB_FETCH_TOOL, "name": "web_fetch"}
+    domains = [d.strip() for d in opts.web_domains if d.strip()]
+    if opts.web_domains and not domains:
+        raise UsageError("--web-domains needs at least one domain, e.g. --web-domains python.org")
+    if domains:
+        search["allowed_domains"] = domains
+        fetch["allowed_domains"] = domains
+    if opts.max_searches is not None:
+        search["max_uses"] = opts.max_searches
+    return [search, fetch]
+
+
+def _is_pdf(block: dict[str, Any]) -> bool:
+    source = block.get("source") if block.get("type") == "document" else None
+    return isinstance(source, dict) and (
+        source.get("media_type") == "application/pdf" or source.get("type") == "url"
+    )
+
+
 def shape(
     settings: Settings,
     opts: RequestOptions,
@@ -227,6 +261,11 @@ def shape(
     `new_system` (a 1-tuple) is a system prompt changed after the conversation began."""
     if any(not stop for stop in opts.stop):
         raise UsageError("--stop needs some text: an empty stop sequence would end every reply")
+    if opts.schema is not None and opts.prefill:
+        raise UsageError(
+            "--schema and --prefill do not go together: with a schema the model writes the "
+            "whole reply as JSON itself (prefill was the old way to get JSON); drop --prefill"
+        )
     prefill = clean_prefill(opts.prefill)
     model, note = choose_model(settings, prefill)
     notes = [note] if note else []
@@ -236,9 +275,23 @@ def shape(
         or opts.think_budget is not None
         or opts.effort is not None
         or opts.show_thinking
+        or opts.schema is not None
     )
-    caps = lookup(model) if wants_caps else unknown(model)
+    given = images or (turn or {}).get("content")
+    pdfs = (
+        [b for b in given if isinstance(b, dict) and _is_pdf(b)] if isinstance(given, list) else []
+    )
+    caps = lookup(model) if wants_caps or pdfs else unknown(model)
+    if pdfs and caps.pdf_input is False:
+        raise UsageError(
+            f"-a {pdfs[0].get('title') or 'PDF'}: {model} does not read PDFs; "
+            "pick another model with -m"
+        )
     check_effort(opts, model, caps)
+    if opts.schema is not None and caps.structured_outputs is False:
+        raise UsageError(
+            f"--schema: {model} does not support structured outputs; pick another model with -m"
+        )
     thinking = thinking_config(opts, model, caps)
     thinks = thinking is not None and thinking["type"] != "disabled"
     if prefill and thinks:
@@ -286,8 +339,16 @@ def shape(
             body[key] = value
     if thinking is not None:
         body["thinking"] = thinking
+    output_config: dict[str, Any] = {}
     if opts.effort is not None:
-        body["output_config"] = {"effort": opts.effort}
+        output_config["effort"] = opts.effort
+    if opts.schema is not None:
+        output_config["format"] = {"type": "json_schema", "schema": opts.schema}
+    if output_config:
+        body["output_config"] = output_config
+    tools = web_tools(opts)
+    if tools:
+        body["tools"] = tools
     if cache:
         # Top-level cache_control caches the prompt up to its last cacheable block.
         body["cache_control"] = {"type": "ephemeral"}

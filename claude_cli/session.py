@@ -16,8 +16,8 @@ A session file is a JSON object::
      "messages": [Messages API messages, one per line]}
 
 Roles are user, assistant and system; blocks of any ``type`` are kept.
-``messages`` is the Messages API's own shape, except that an image block's
-base64 ``data`` is replaced by ``"blob:sha256:<hex>"`` (":" is not base64, so the
+``messages`` is the Messages API's own shape, except that an image (or PDF document)
+block's base64 ``data`` is replaced by ``"blob:sha256:<hex>"`` (":" is not base64, so the
 two never mix). Loading for a request puts the bytes back (`inline`); saving never
 re-reads or re-writes them, so a long chat with images stays cheap to save.
 
@@ -54,6 +54,7 @@ FORMAT = "claude-cli-session"
 VERSION = 1
 NAME_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 BLOB_PREFIX = "blob:sha256:"
+BLOB_BLOCKS = ("image", "document")  # blocks whose base64 source data is stored as a blob
 _BLOB_RE = re.compile(r"blob:sha256:([0-9a-f]{64})")
 _DIGEST_RE = re.compile(r"[0-9a-f]{64}")
 USAGE_KEYS = (
@@ -629,7 +630,7 @@ def _blob_ref(data: str) -> str:
 
 
 def externalize(message: Message) -> Message:
-    """A copy of `message` whose base64 image data are stored as blobs."""
+    """A copy of `message` whose base64 image and document data are stored as blobs."""
     content = message.get("content")
     if not isinstance(content, list):
         return message
@@ -639,7 +640,7 @@ def externalize(message: Message) -> Message:
         source = block.get("source") if isinstance(block, dict) else None
         if (
             isinstance(source, dict)
-            and block.get("type") == "image"
+            and block.get("type") in BLOB_BLOCKS
             and source.get("type") == "base64"
             and isinstance(source.get("data"), str)
             and not source["data"].startswith("blob:")
@@ -670,7 +671,7 @@ def inline(messages: list[Message]) -> list[Message]:
 
 
 def _is_ref(block: Any) -> bool:
-    if not isinstance(block, dict) or block.get("type") != "image":
+    if not isinstance(block, dict) or block.get("type") not in BLOB_BLOCKS:
         return False
     source = block.get("source")
     return (
@@ -1193,6 +1194,11 @@ def markdown_of(content: Any) -> str:
             source = source if isinstance(source, dict) else {}
             what = source.get("url") or source.get("media_type") or "image"
             parts.append(f"*[image: {what}]*")
+        elif kind == "document":
+            source = block.get("source")
+            source = source if isinstance(source, dict) else {}
+            what = block.get("title") or source.get("url") or source.get("media_type")
+            parts.append(f"*[document: {what or 'untitled'}]*")
         elif kind == "thinking":
             continue
         else:

@@ -9,7 +9,7 @@ _claude_cli_known_models='claude-sonnet-5-5 claude-haiku-4-5'
 # Subcommands of a command path; returns 1 when it has none.
 _claude_cli_subcommands() {
     case "$1" in
-        '') _cc_words='ask describe-image completion chat models sessions config batch' ;;
+        '') _cc_words='ask tokens describe-image completion chat models sessions config batch' ;;
         'models') _cc_words='show' ;;
         'sessions') _cc_words='list show export import rename delete search' ;;
         'config') _cc_words='path show set unset' ;;
@@ -22,8 +22,9 @@ _claude_cli_subcommands() {
 _claude_cli_options() {
     case "$1" in
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
-        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image --download --json --no-stream --plain --dry-run --curl -S --session -c --continue --max-retries --timeout -h --help' ;;
-        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
+        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --max-retries --timeout -h --help' ;;
+        'tokens') _cc_words='-m --model -s --system -i --image -a --attach --web --schema --schema-multi --effort --no-think --think -S --session --max-retries --timeout -h --help' ;;
+        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
         'completion') _cc_words='-h --help' ;;
         'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --max-retries --timeout -h --help' ;;
         'models') _cc_words='--json -h --help' ;;
@@ -69,10 +70,29 @@ _claude_cli_value_kind() {
         'ask/--think-budget') _cc_kind='text' ;;
         'ask/-i') _cc_kind='file' ;;
         'ask/--image') _cc_kind='file' ;;
+        'ask/-a') _cc_kind='text' ;;
+        'ask/--attach') _cc_kind='text' ;;
+        'ask/--web-domains') _cc_kind='text' ;;
+        'ask/--max-searches') _cc_kind='text' ;;
+        'ask/--schema') _cc_kind='text' ;;
         'ask/-S') _cc_kind='session' ;;
         'ask/--session') _cc_kind='session' ;;
         'ask/--max-retries') _cc_kind='text' ;;
         'ask/--timeout') _cc_kind='text' ;;
+        'tokens/-m') _cc_kind='model' ;;
+        'tokens/--model') _cc_kind='model' ;;
+        'tokens/-s') _cc_kind='text' ;;
+        'tokens/--system') _cc_kind='text' ;;
+        'tokens/-i') _cc_kind='file' ;;
+        'tokens/--image') _cc_kind='file' ;;
+        'tokens/-a') _cc_kind='text' ;;
+        'tokens/--attach') _cc_kind='text' ;;
+        'tokens/--schema') _cc_kind='text' ;;
+        'tokens/--effort') _cc_kind='text' ;;
+        'tokens/-S') _cc_kind='session' ;;
+        'tokens/--session') _cc_kind='session' ;;
+        'tokens/--max-retries') _cc_kind='text' ;;
+        'tokens/--timeout') _cc_kind='text' ;;
         'describe-image/-p') _cc_kind='text' ;;
         'describe-image/--prompt') _cc_kind='text' ;;
         'describe-image/-m') _cc_kind='model' ;;
@@ -81,6 +101,7 @@ _claude_cli_value_kind() {
         'describe-image/-s') _cc_kind='text' ;;
         'describe-image/--system') _cc_kind='text' ;;
         'describe-image/--prefill') _cc_kind='text' ;;
+        'describe-image/--schema') _cc_kind='text' ;;
         'describe-image/--effort') _cc_kind='text' ;;
         'describe-image/--think-budget') _cc_kind='text' ;;
         'describe-image/-j') _cc_kind='text' ;;

@@ -32,6 +32,7 @@ class ModelRules:
     summarized_by_default: bool = False  # thinking text comes back unless display omitted
     images: bool = True
     pdfs: bool = True
+    structured: bool = True  # output_config.format (structured outputs)
     extra: dict[str, bool] = field(default_factory=dict)
 
 
@@ -171,7 +172,7 @@ def model_object(rules: ModelRules) -> dict:
             },
             "image_input": supported(rules.images),
             "pdf_input": supported(rules.pdfs),
-            "structured_outputs": supported(True),
+            "structured_outputs": supported(rules.structured),
             "thinking": {
                 "supported": bool(rules.thinking),
                 "types": {

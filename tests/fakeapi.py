@@ -13,8 +13,10 @@ of replies and faults:
     api.reply("partial", error_after=3)          # `event: error` mid-stream
     api.reply("partial", drop_after=3)           # connection dropped mid-stream
 
-With nothing scripted it answers "You said: <last user text>", followed by
-" [saw image/png 40x30]" (or " [saw url https://...]") for each image in that turn.
+With `output_config.format` and nothing scripted it answers a small JSON instance of the
+schema (script a reply to answer otherwise). Else, with nothing scripted, it answers
+"You said: <last user text>", followed by " [saw image/png 40x30]" (or
+" [saw url https://...]") for each image in that turn.
 `api.pace = lambda body: seconds` sets the latency per request (e.g. by image size).
 
 Thinking: a reply carries a thinking block when the request asks for thinking (or
@@ -89,6 +91,7 @@ class Reply:
     redacted: bool = False  # add a redacted_thinking block after the thinking one
     latency: float = 0.0  # seconds before answering at all
     words_per_second: float | None = None  # pace the text at this rate (words = \S+ runs)
+    blocks: list[dict[str, Any]] | None = None  # exact content blocks (server tools, citations)
 
 
 @dataclass
@@ -128,6 +131,7 @@ class FakeAPI:
         self.known_models = set(self.rules)
         self.think_by_default = False  # the service's default for thinking-by-default models
         self.models_route = True  # False: a gateway without /v1/models (404)
+        self.counted: list[int] = []  # count_tokens answers given
         self.dropped: list[str] = []  # thinking blocks the service left out without an error
         self._cache: set[str] = set()
         # Message Batches (tests/fake_batches.py)
@@ -220,7 +224,7 @@ class FakeAPI:
         _check_thinking(body, rules)
         messages = body["messages"]
         _check_roles(messages, rules)
-        if messages[-1]["role"] == "assistant":
+        if messages[-1]["role"] == "assistant" and not continues_tool_turn(messages[-1]):
             if not rules.prefill:
                 raise APIError(
                     400,
@@ -240,6 +244,8 @@ class FakeAPI:
                     "messages: final assistant content cannot end with trailing whitespace",
                 )
         self._check_prefixes(body, rules)
+        _check_format(body, rules)
+        _check_documents(messages, rules)
         images = [
             b
             for m in messages
@@ -250,6 +256,15 @@ class FakeAPI:
         limit = 2000 if len(images) > 20 else 8000
         for i, block in enumerate(images):
             _check_image(block["source"], i, limit)
+
+    def without(self, model: str, **changes: Any) -> None:
+        """The model with some rules changed (e.g. structured=False), listed so too."""
+        import dataclasses
+
+        self.rules[model] = dataclasses.replace(self.rules[model], **changes)
+        self.models = [
+            model_object(self.rules[model]) if m["id"] == model else m for m in self.models
+        ]
 
     def alias(self, name: str, like: str) -> None:
         """A gateway alias: answers (and lists itself) as model `like` does."""
@@ -387,6 +402,214 @@ def _check_thinking(body: dict[str, Any], rules: ModelRules) -> None:
             )
     if kind == "enabled" and thinking["budget_tokens"] >= body["max_tokens"]:
         raise _bad("max_tokens must be greater than thinking.budget_tokens")
+
+
+def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
+    """output_config.format: the model must take it, the schema's objects must be closed."""
+    fmt = (body.get("output_config") or {}).get("format")
+    if not fmt:
+        return
+    if not rules.structured:
+        raise _bad("output_config.format: structured outputs are not supported for this model")
+    if body["messages"][-1]["role"] == "assistant" and not continues_tool_turn(
+        body["messages"][-1]
+    ):
+        raise _bad("output_config.format: structured outputs cannot be combined with prefill")
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{where}.{i}")
+        if not isinstance(node, dict):
+            return
+        if node.get("type") == "object" and node.get("additionalProperties") is not False:
+            raise _bad(
+                f"{where}: For 'object' type, 'additionalProperties' must be explicitly "
+                "set to false"
+            )
+        for key, value in node.items():
+            if key not in ("enum", "const", "default", "examples"):
+                walk(value, f"{where}.{key}")
+
+    walk(fmt["schema"], "output_config.format.schema")
+
+
+def continues_tool_turn(message: dict[str, Any]) -> bool:
+    """A final assistant turn holding server tool blocks: a pause_turn sent back, not prefill."""
+    content = message["content"]
+    return isinstance(content, list) and any(b.get("type") == "server_tool_use" for b in content)
+
+
+WEB_ANSWER = "The answer is 42."
+
+
+def web_blocks(api: FakeAPI, body: dict[str, Any], plan: Reply) -> list[dict[str, Any]]:
+    """A deterministic web search turn: server_tool_use → web_search_tool_result → cited text.
+    With a scripted stop_reason "pause_turn" the first request stops after the search; the
+    continuation (the turn sent back) then brings the text."""
+    search = next(t for t in body["tools"] if t.get("name") == "web_search")
+    domains = search.get("allowed_domains") or ["example.com"]
+    url, title = f"https://{domains[0]}/answer", f"The answer at {domains[0]}"
+    last = body["messages"][-1]
+    if last["role"] == "assistant" and continues_tool_turn(last):
+        plan.stop_reason = "end_turn"
+        return [
+            {
+                "type": "text",
+                "text": WEB_ANSWER,
+                "citations": [
+                    {
+                        "type": "web_search_result_location",
+                        "url": url,
+                        "title": title,
+                        "encrypted_index": "ZW5j",
+                        "cited_text": "the answer is 42",
+                    }
+                ],
+            }
+        ]
+    tool_id = f"srvtoolu_{api.next_id()}"
+    found = [
+        {
+            "type": "server_tool_use",
+            "id": tool_id,
+            "name": "web_search",
+            "input": {"query": _text_of(_last_user(body)["content"])},
+        },
+        {
+            "type": "web_search_tool_result",
+            "tool_use_id": tool_id,
+            "content": [
+                {
+                    "type": "web_search_result",
+                    "url": url,
+                    "title": title,
+                    "encrypted_content": "ZW5jcnlwdGVk",
+                    "page_age": "1 day",
+                }
+            ],
+        },
+    ]
+    if plan.stop_reason == "pause_turn":
+        return found
+    fetch_id = f"srvtoolu_{api.next_id()}"
+    return [
+        *found,
+        {"type": "server_tool_use", "id": fetch_id, "name": "web_fetch", "input": {"url": url}},
+        {
+            "type": "web_fetch_tool_result",
+            "tool_use_id": fetch_id,
+            "content": {
+                "type": "web_fetch_result",
+                "url": url,
+                "content": {
+                    "type": "document",
+                    "source": {"type": "text", "media_type": "text/plain", "data": "42"},
+                    "title": title,
+                },
+            },
+        },
+        {"type": "text", "text": "According to the web, "},
+        *web_blocks(
+            api,
+            {**body, "messages": [*body["messages"], {"role": "assistant", "content": found}]},
+            plan,
+        ),
+    ]
+
+
+COUNT_TOKENS_KEYS = (
+    "model",
+    "messages",
+    "system",
+    "tools",
+    "tool_choice",
+    "thinking",
+    "output_config",
+    "cache_control",
+    "context_management",
+    "mcp_servers",
+)
+PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def _check_documents(messages: list[dict[str, Any]], rules: ModelRules) -> None:
+    """document blocks: PDFs (base64 or url) where the model reads them, text, limits."""
+    for i, message in enumerate(messages):
+        if not isinstance(message["content"], list):
+            continue
+        for j, block in enumerate(message["content"]):
+            if block.get("type") != "document":
+                continue
+            where = f"messages.{i}.content.{j}"
+            source = block["source"]
+            kind = source.get("type")
+            if kind in ("base64", "url") and not rules.pdfs:
+                raise _bad(f"{where}: PDF input is not supported for this model")
+            if kind == "base64":
+                if source.get("media_type") != "application/pdf":
+                    raise _bad(f"{where}.source.media_type: must be application/pdf")
+                try:
+                    data = base64.b64decode(source["data"], validate=True)
+                except (binascii.Error, ValueError):
+                    raise _bad(f"{where}.source.data: invalid base64") from None
+                if not data.startswith(b"%PDF-"):
+                    raise _bad(f"{where}: The PDF specified was not valid.")
+                if len(PAGE_RE.findall(data)) > 100:
+                    raise _bad(f"{where}: A maximum of 100 PDF pages may be provided.")
+            elif kind == "text" and source.get("media_type") != "text/plain":
+                raise _bad(f"{where}.source.media_type: must be text/plain")
+
+
+def documents_seen(content: Any) -> str:
+    if isinstance(content, str):
+        return ""
+    seen = []
+    for block in content:
+        if block.get("type") != "document":
+            continue
+        source, title = block["source"], block.get("title") or "untitled"
+        if source["type"] == "base64":
+            pages = len(PAGE_RE.findall(base64.b64decode(source["data"])))
+            seen.append(f" [saw pdf {title}, {pages} pages]")
+        elif source["type"] == "url":
+            seen.append(f" [saw pdf url {source['url']}]")
+        else:
+            seen.append(f" [saw text {title}: {source['data']!r}]")
+    return "".join(seen)
+
+
+def instance_of(schema: Any) -> Any:
+    """A small value valid for `schema` (the subset structured outputs take)."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if schema.get(key):
+            return instance_of(schema[key][0])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = kind[0]
+    if kind == "object":
+        props = schema.get("properties") or {}
+        return {k: instance_of(props.get(k, {})) for k in schema.get("required", list(props))}
+    if kind == "array":
+        count = max(1, schema.get("minItems", 1))
+        if schema.get("maxItems") is not None:
+            count = min(count, schema["maxItems"])
+        return [instance_of(schema.get("items", {})) for _ in range(count)]
+    if kind == "string":
+        return "example"[: schema.get("maxLength", 7)].ljust(schema.get("minLength", 0), "x")
+    if kind == "integer":
+        return int(schema.get("minimum", 1))
+    if kind == "number":
+        return float(schema.get("minimum", 1.5))
+    if kind == "boolean":
+        return True
+    return None
 
 
 def _check_roles(messages: list[dict[str, Any]], rules: ModelRules) -> None:
@@ -603,11 +826,15 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self._record(body, raw)
+        if url.path == "/v1/messages/count_tokens":
+            return self._count_tokens(body)
         if url.path.startswith(fake_batches.PREFIX):
             headers = {k.lower(): v for k, v in self.headers.items()}
             return fake_batches.handle_post(self, url.path, body, headers)
         if url.path != "/v1/messages":
             return self._error(404, "not_found_error", f"no route {url.path}")
+        if len(raw) > 32 * 1024 * 1024:
+            return self._error(413, "request_too_large", "Request exceeds the maximum size")
         plan = self.api.script.popleft() if self.api.script else Reply()
         if isinstance(plan, Fault):
             return self._error(plan.status, plan.error_type, plan.message, plan.headers, plan.body)
@@ -624,9 +851,17 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(plan.latency or paced or self.api.latency)
         if plan.pieces is not None:
             plan.text = "".join(plan.pieces)
-        if not plan.text and plan.raw_sse is None:
+        fmt = (body.get("output_config") or {}).get("format")
+        web = any(t.get("name") == "web_search" for t in body.get("tools") or [])
+        if web and not plan.text and plan.raw_sse is None and plan.blocks is None:
+            plan.blocks = web_blocks(self.api, body, plan)
+        if not plan.text and plan.raw_sse is None and fmt:
+            plan.text = json.dumps(instance_of(fmt["schema"]))  # what structured outputs give
+        if not plan.text and plan.raw_sse is None and plan.blocks is None:
             content = _last_user(body)["content"]
-            plan.text = "You said: " + _text_of(content) + _images_seen(content)
+            plan.text = (
+                "You said: " + _text_of(content) + _images_seen(content) + documents_seen(content)
+            )
         message, pieces = _generate(self.api, body, plan)
         if body.get("stream"):
             self._stream(message, pieces, plan)
@@ -699,6 +934,26 @@ class _Handler(BaseHTTPRequestHandler):
             send("content_block_start", start)
             send("content_block_stop", {"type": "content_block_stop", "index": index})
             index += 1
+        if plan.blocks is not None:
+            self._stream_blocks(send, message["content"][index:], index)
+            send(
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
+                    "usage": {
+                        "output_tokens": message["usage"]["output_tokens"],
+                        **(
+                            {"server_tool_use": message["usage"]["server_tool_use"]}
+                            if "server_tool_use" in message["usage"]
+                            else {}
+                        ),
+                    },
+                },
+            )
+            send("message_stop", {"type": "message_stop"})
+            self._chunk(b"")
+            return
         send(
             "content_block_start",
             {
@@ -751,6 +1006,61 @@ class _Handler(BaseHTTPRequestHandler):
         )
         send("message_stop", {"type": "message_stop"})
         self._chunk(b"")
+
+    def _count_tokens(self, body: Any) -> None:
+        """count_tokens: the Messages body without what does not change the input."""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if not isinstance(body, dict):
+            return self._error(400, "invalid_request_error", "body is not JSON")
+        extra = set(body) - set(COUNT_TOKENS_KEYS)
+        if extra:
+            return self._error(
+                400, "invalid_request_error", f"{sorted(extra)[0]}: Extra inputs are not permitted"
+            )
+        try:
+            # The same rules as a Messages request (max_tokens is only there to satisfy the schema).
+            self.api.check(headers, {**body, "max_tokens": 1})
+        except APIError as e:
+            if e.status == 400:
+                self.api.invalid.append(e.message)
+            return self._error(e.status, e.error_type, e.message)
+        tools = len(json.dumps(body.get("tools", []))) // 4 if body.get("tools") else 0
+        count = self.api.usage_for(body, 0)["input_tokens"] + tools
+        self.api.counted.append(count)
+        self._json(200, {"input_tokens": count})
+
+    def _stream_blocks(self, send: Callable[[str, Any], None], blocks: list, first: int) -> None:
+        """Any blocks, as the service streams them: text by deltas (citations after it),
+        tool input as JSON deltas, results whole."""
+        for index, block in enumerate(blocks, first):
+            kind = block["type"]
+            if kind == "text":
+                start: dict[str, Any] = {"type": "text", "text": ""}
+                if block.get("citations"):
+                    start["citations"] = None
+            elif kind == "server_tool_use":
+                start = {**block, "input": {}}
+            else:
+                start = block
+            send(
+                "content_block_start",
+                {"type": "content_block_start", "index": index, "content_block": start},
+            )
+
+            def delta(d: dict[str, Any], index: int = index) -> None:
+                send(
+                    "content_block_delta",
+                    {"type": "content_block_delta", "index": index, "delta": d},
+                )
+
+            if kind == "text":
+                for piece in tokens(block["text"]):
+                    delta({"type": "text_delta", "text": piece})
+                for cite in block.get("citations") or []:
+                    delta({"type": "citations_delta", "citation": cite})
+            elif kind == "server_tool_use":
+                delta({"type": "input_json_delta", "partial_json": json.dumps(block["input"])})
+            send("content_block_stop", {"type": "content_block_stop", "index": index})
 
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
@@ -849,8 +1159,22 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
             content.append(
                 {"type": "redacted_thinking", "data": make_signature(body["model"], digest)}
             )
-    content.append({"type": "text", "text": text})
     usage = plan.usage or api.usage_for(body, len(toks))
+    if plan.blocks is not None:
+        content.extend(plan.blocks)
+        said = "".join(b.get("text", "") for b in plan.blocks if b["type"] == "text")
+        pieces = []
+        if plan.usage is None:
+            usage = api.usage_for(body, len(tokens(said)))
+            uses = collections.Counter(
+                b["name"] for b in plan.blocks if b["type"] == "server_tool_use"
+            )
+            usage["server_tool_use"] = {
+                "web_search_requests": uses["web_search"],
+                "web_fetch_requests": uses["web_fetch"],
+            }
+    else:
+        content.append({"type": "text", "text": text})
     message = {
         "id": f"msg_{api.next_id()}",
         "type": "message",

@@ -14,11 +14,15 @@ ROOT = "CreateMessageParams"
 OUT = Path(__file__).resolve().parent.parent / "tests" / "schema" / "create_message_params.json"
 
 
-def _strip(node):
-    """Drop prose and examples: they are most of the bytes and validate nothing."""
+def _strip(node, *, names: bool = False):
+    """Drop prose and examples: they are most of the bytes and validate nothing.
+    `names`: node is a `properties` map, whose keys are field names (a document block's
+    `title` field is not the `title` annotation)."""
     if isinstance(node, dict):
+        if names:
+            return {k: _strip(v) for k, v in node.items()}
         return {
-            k: _strip(v)
+            k: _strip(v, names=k == "properties")
             for k, v in node.items()
             if k not in ("description", "example", "examples", "title", "x-stainless-renameMap")
         }
@@ -45,6 +49,19 @@ def _december_2026(schemas: dict) -> None:
         "required": ["type"],
         "type": "object",
     }
+    # Server tool versions of March 2026 (the notes' current ones), shaped like their
+    # predecessors.
+    tools = schemas["CreateMessageParams"]["properties"]["tools"]["items"]["oneOf"]
+    for new, like, const in (
+        ("WebSearchTool_20260318", "WebSearchTool_20260209", "web_search_20260318"),
+        ("WebFetchTool_20260318", "WebFetchTool_20260309", "web_fetch_20260318"),
+    ):
+        shape = json.loads(json.dumps(schemas[like]))
+        shape["properties"]["type"]["const"] = const
+        schemas[new] = shape
+        ref = {"$ref": f"#/components/schemas/{new}"}
+        if ref not in tools:
+            tools.append(ref)
     param = schemas["ThinkingConfigParam"]
     ref = {"$ref": "#/components/schemas/ThinkingConfigBetweenTools"}
     if ref not in param["oneOf"]:
@@ -76,6 +93,7 @@ def main(source: str) -> None:
     needed.add("ThinkingDisplayMode")
     _december_2026(schemas)
     needed.add("ThinkingConfigBetweenTools")
+    needed.update({"WebSearchTool_20260318", "WebFetchTool_20260318"})
     doc = {
         "$comment": f"Vendored from anthropic-openapi.json ({spec.get('info', {}).get('version')}) "
         "by tools/vendor_schema.py; descriptions stripped; December 2026 additions by hand "

@@ -42,6 +42,7 @@ class AskOptions:
     images: list[str] = field(default_factory=list)
     session: str | None = None
     continue_last: bool = False
+    save: bool = True  # False: --no-save
 
     def request(self) -> RequestOptions:
         return RequestOptions(
@@ -122,8 +123,8 @@ def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: b
     streams.stdout.write(json.dumps(prepared.body, indent=2, ensure_ascii=False) + "\n")
 
 
-def session_name(opts: AskOptions) -> str | None:
-    """The session this ask belongs to (validated), or None."""
+def session_name(opts: AskOptions, streams: Streams) -> str | None:
+    """The session this ask continues (validated), or None for a new conversation."""
     from . import session
 
     if opts.session and opts.continue_last:
@@ -131,9 +132,25 @@ def session_name(opts: AskOptions) -> str | None:
     if opts.continue_last:
         name = session.latest_name()
         if name is None:
-            raise UsageError("no session to continue yet: start one with --session NAME")
+            raise UsageError(
+                "no session to continue yet: ask something first, or use --session NAME"
+            )
+        if streams.stderr_tty:  # never silently: it may not be the one the user thinks
+            streams.note(f"continuing session {name} (`claude-cli sessions show {name}`)")
         return name
     return session.check_name(opts.session) if opts.session is not None else None
+
+
+def remember(settings: Settings, prepared: Prepared, message: dict[str, Any], streams) -> None:
+    """Keep a one-off ask as a new ask-DATE session, so `ask -c` can continue it.
+    The user did not ask for a file: a failure is a note, not a failed command."""
+    from . import session
+    from .errors import SessionError
+
+    try:
+        save_exchange(session.auto_name("ask"), settings, prepared, message)
+    except (SessionError, OSError) as e:
+        streams.note(f"this ask was not remembered: {e}")
 
 
 def save_exchange(
@@ -166,7 +183,8 @@ def load_images(settings: Settings, sources: list[str], streams: Streams) -> lis
 def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
-    name = session_name(opts)  # a bad name fails before anything is read or sent
+    name = session_name(opts, streams)  # a bad name fails before anything is read or sent
+    save = opts.save and (name is not None or settings.save_asks)
     history: list[dict[str, Any]] = []
     changed_system = None
     notes: list[str] = []
@@ -201,15 +219,18 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         if offline:
             dry_run(settings, prepared, streams, curl=opts.curl)
             return
-        if name is not None:
+        if name is not None and save:
             session.check_writable(name)  # fail before paying when the reply could not be saved
         message = send(
             settings, opts, prepared, streams, client=link.client, registry=link.registry
         )
     finally:
         link.close()
-    if name is not None:
-        save_exchange(name, settings, prepared, message)  # a paid reply is kept, refusal or not
+    if save:  # a paid reply is kept, refusal or not
+        if name is not None:
+            save_exchange(name, settings, prepared, message)
+        else:
+            remember(settings, prepared, message, streams)
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:

@@ -42,6 +42,8 @@ class Settings:
     prompt_caching: bool = True
     image_max_edge: int = 1568
     download_images: bool = False
+    # Every `ask` is remembered as an ask-DATE session (`ask -c` continues it).
+    save_asks: bool = True
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # `https://user:password@host` in base_url: kept here, out of base_url, so the URL
     # can be shown (dry runs, errors) and the password still sent (resolve_credentials).
@@ -71,6 +73,7 @@ _TYPES: dict[str, type] = {
     "prompt_caching": bool,
     "image_max_edge": int,
     "download_images": bool,
+    "save_asks": bool,
 }
 # Extra, conventional environment names (the generic CLAUDE_CLI_<KEY> also works).
 _ENV_ALIASES = {"base_url": "ANTHROPIC_BASE_URL", "model": "ANTHROPIC_MODEL"}

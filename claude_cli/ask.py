@@ -115,7 +115,10 @@ def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: b
         streams.note(note)
     url = f"{settings.base_url}/v1/messages"
     if curl:
-        streams.stdout.write(curl_command(url, settings.api_version, prepared.body) + "\n")
+        command = curl_command(
+            url, settings.api_version, prepared.body, key_command=settings.api_key_command
+        )
+        streams.stdout.write(command + "\n")
         return
     streams.stderr.write(f"POST {url}\n")
     for name, value in redacted_headers(settings.api_version).items():

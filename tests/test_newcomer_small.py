@@ -1,0 +1,78 @@
+"""Issue 11's smaller newcomer defects, against the real CLI and the fake server."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from fakeapi import API_KEY
+
+
+def noise_png(path: Path, size: tuple[int, int] = (400, 300)) -> str:
+    """An image that does not compress: its base64 is far over one argument's limit."""
+    rng = random.Random(11)
+    im = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    path.write_bytes(buf.getvalue())
+    return str(path)
+
+
+# -- --curl ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_curl_with_an_image_runs_in_sh_and_pipes_to_json(run, api, cli_env, tmp_path):
+    image = noise_png(tmp_path / "noise.png")
+    assert os.path.getsize(image) > 300_000  # base64 of it: > 131072, one argument's limit
+    printed = run("ask", "--curl", "--no-stream", "-i", image, "What is this?")
+    assert printed.code == 0, printed.err
+    assert printed.out.startswith("curl -sS ")
+    assert api.requests == []
+    done = subprocess.run(
+        ["sh"], input=printed.out.encode(), capture_output=True, env=cli_env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr == b""  # -sS: no progress meter
+    message = json.loads(done.stdout)  # the body is all the service received
+    assert message["type"] == "message"
+    sent = api.last_body["messages"][-1]["content"]
+    assert sent[0]["type"] == "image" and len(sent[0]["source"]["data"]) > 131072
+
+
+def test_curl_says_when_the_key_comes_from_api_key_command(run, api, home, tmp_path):
+    config = home / "config" / "claude-cli" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"api_key_command = 'echo {API_KEY}'\n")
+    printed = run("ask", "--curl", "--no-stream", "hi", env={"ANTHROPIC_API_KEY": None})
+    assert printed.code == 0, printed.err
+    assert "api_key_command" in printed.out
+    assert API_KEY not in printed.out  # a command holding the key itself is not printed
+    assert "set ANTHROPIC_API_KEY first" in printed.out
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_curl_runs_the_api_key_command_itself(run, api, home, cli_env, tmp_path):
+    keyfile = tmp_path / "key"
+    keyfile.write_text(API_KEY + "\n")
+    config = home / "config" / "claude-cli" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"api_key_command = 'cat {keyfile}'\n")
+    env = {**cli_env}
+    env.pop("ANTHROPIC_API_KEY")
+    printed = run("ask", "--curl", "--no-stream", "hi", env={"ANTHROPIC_API_KEY": None})
+    assert printed.code == 0, printed.err
+    assert "# the key comes from api_key_command" in printed.out
+    assert f'ANTHROPIC_API_KEY="$(cat {keyfile})"' in printed.out
+    done = subprocess.run(["sh"], input=printed.out.encode(), capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["content"][0]["text"] == "You said: hi"
+    assert api.messages_requests[-1].headers["x-api-key"] == API_KEY

@@ -65,6 +65,12 @@ class Refused(CliError):
     exit_code = ExitCode.REFUSED
 
 
+class CutOff(CliError):
+    """stop_reason "max_tokens": what was printed is only the start of the answer."""
+
+    exit_code = ExitCode.CUT_OFF
+
+
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
     stdin_text = streams.read_stdin_text() if stdin_free else None
     prompt = join_prompt(opts.words, stdin_text)
@@ -238,3 +244,16 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     refused = refusal_line(message)
     if refused:
         raise Refused(refused)
+    if message.get("stop_reason") == "max_tokens":
+        cut_off(settings, streams)
+
+
+def cut_off(settings: Settings, streams: Streams) -> None:
+    """A reply stopped by max_tokens: scripts must know the text is partial (exit 8),
+    unless --max-tokens on this command line asked for that short a reply (as in
+    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown."""
+    said = f"the reply was cut off at max_tokens ({settings.max_tokens}): it is incomplete"
+    if settings.source("max_tokens") != "flag":
+        raise CutOff(f"{said} (raise --max-tokens, or `ask -c` to continue it)")
+    if not streams.stderr_tty:
+        streams.note(said)

@@ -230,6 +230,16 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
     settings.base_url, settings.base_url_auth = split_userinfo(settings.base_url.rstrip("/"))
     if settings.base_url_auth:
         register(settings.base_url_auth[1])
+    if settings.base_url.endswith("/v1"):
+        # A common copy from other clients' settings: we add /v1/messages ourselves.
+        settings.base_url = settings.base_url[:-3]
+        from .term import say
+
+        say(
+            sys.stderr,
+            f"note: base_url ends in /v1; claude-cli adds /v1/... itself, so "
+            f"{shown_base_url(settings)} is used (drop the /v1 to silence this)",
+        )
     return settings
 
 

@@ -76,3 +76,45 @@ def test_curl_runs_the_api_key_command_itself(run, api, home, cli_env, tmp_path)
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)["content"][0]["text"] == "You said: hi"
     assert api.messages_requests[-1].headers["x-api-key"] == API_KEY
+
+
+# -- base URL and proxies ----------------------------------------------------------
+
+
+def test_a_base_url_ending_in_v1_is_accepted_with_a_note(run, api):
+    result = run("ask", "hi", env={"ANTHROPIC_BASE_URL": api.url + "/v1/"})
+    assert result.code == 0, result.err
+    assert result.out == "You said: hi\n"
+    assert "base_url ends in /v1" in result.err and api.url in result.err
+    assert api.messages_requests[-1].path == "/v1/messages"
+
+
+def test_a_refused_proxy_is_named_not_only_the_target(run, api):
+    env = {"HTTP_PROXY": "http://user:pw@127.0.0.1:9", "NO_PROXY": None, "no_proxy": None}
+    result = run("ask", "--max-retries", "0", "hi", env=env)
+    assert result.code == 4, result.err
+    assert "through the proxy http://user:***@127.0.0.1:9 (HTTP_PROXY)" in result.err
+    assert api.url in result.err and "pw" not in result.err
+    assert api.requests == []
+
+
+# -- max_tokens -----------------------------------------------------------------------
+
+
+def test_a_reply_cut_off_by_max_tokens_says_so_and_exits_8(run, api, home):
+    api.reply("one two three four five six seven")
+    config = home / "config" / "claude-cli" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("max_tokens = 3\n")
+    result = run("ask", "count")
+    assert result.code == 8, result.err
+    assert result.out.startswith("one")  # what came is printed, and kept
+    assert "cut off at max_tokens (3)" in result.err
+    assert run("ask", "-c", "go on").code == 8  # the cut-off ask was saved
+
+
+def test_a_chosen_max_tokens_is_noted_but_not_a_failure(run, api):
+    api.reply("one two three four five six seven")
+    result = run("ask", "--max-tokens", "2", "count")
+    assert result.code == 0, result.err
+    assert "cut off at max_tokens (2)" in result.err

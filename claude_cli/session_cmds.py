@@ -95,7 +95,8 @@ def show(name: str, streams: Streams) -> None:
 
     out = streams.stdout
     mode = markdown_mode(out)
-    out.write(
+    size = terminal_size(out)
+    parts = [
         dim(
             f"session {doc['name']} · {sanitize(str(doc.get('model') or '?'))} · "
             f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
@@ -103,18 +104,45 @@ def show(name: str, streams: Streams) -> None:
             out,
         )
         + "\n"
-    )
+    ]
     if doc.get("system"):
-        out.write(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
+        parts.append(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
     for message in doc["messages"]:
         who = {"user": "you", "system": "system"}.get(message.get("role"), "claude")
-        out.write("\n" + dim(f"── {who} ──", out) + "\n")
+        parts.append("\n" + dim(f"── {who} ──", out) + "\n")
         text = sanitize(session.markdown_of(message.get("content")))
         if who != "claude":
-            out.write(text + "\n")
+            parts.append(text + "\n")
         else:
-            out.write(render_markdown(text, terminal_size(out).columns, mode))
-    out.write("\n" + dim(summary, out) + "\n")
+            parts.append(render_markdown(text, size.columns, mode))
+    parts.append("\n" + dim(summary, out) + "\n")
+    page("".join(parts), size.lines, streams)
+
+
+def page(text: str, rows: int, streams: Streams) -> None:
+    """Like git: through $PAGER (default `less -R`, with LESS=FRX unless set) when
+    the text is taller than the terminal; written directly otherwise."""
+    import os
+    import subprocess
+
+    pager = os.environ.get("PAGER", "less -R").strip()
+    if text.count("\n") < rows or not pager or pager == "cat":
+        streams.stdout.write(text)
+        return
+    streams.stdout.flush()
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        child = subprocess.Popen(pager, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        streams.stdout.write(text)
+        return
+    try:
+        assert child.stdin is not None
+        child.stdin.write(text.encode("utf-8", "replace"))
+        child.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the reader quit early (q in less): not a failure
+    child.wait()
 
 
 def summary_line(doc: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from fakeapi import API_KEY
+from terminal import read_all, spawn
 
 
 def noise_png(path: Path, size: tuple[int, int] = (400, 300)) -> str:
@@ -118,3 +119,41 @@ def test_a_chosen_max_tokens_is_noted_but_not_a_failure(run, api):
     result = run("ask", "--max-tokens", "2", "count")
     assert result.code == 0, result.err
     assert "cut off at max_tokens (2)" in result.err
+
+
+# -- sessions show ----------------------------------------------------------------------
+
+
+def _import(run, name: str, turns: int) -> None:
+    messages = []
+    for i in range(turns):
+        messages += [
+            {"role": "user", "content": f"question {i}"},
+            {"role": "assistant", "content": f"answer {i}"},
+        ]
+    assert run("sessions", "import", name, "-", input=json.dumps(messages)).code == 0
+
+
+def test_sessions_show_pages_a_long_session_on_a_terminal(run, api, cli_env):
+    _import(run, "long", 30)
+    _import(run, "short", 1)
+    env = {**cli_env, "PAGER": "sed 's/^/PAGED:/'"}
+    long = read_all(spawn(["sessions", "show", "long"], env))
+    assert "PAGED:" in long.text and "answer 29" in long.text
+    short = read_all(spawn(["sessions", "show", "short"], env))
+    assert "answer 0" in short.text and "PAGED:" not in short.text
+    piped = run("sessions", "show", "long", env={"PAGER": "sed 's/^/PAGED:/'"})
+    assert "PAGED:" not in piped.out  # in a pipe: never
+
+
+def test_sessions_show_uses_local_time(run, api, cli_env, home):
+    _import(run, "t", 1)
+    path = home / "data" / "claude-cli" / "sessions" / "t.json"
+    doc = json.loads(path.read_text())
+    doc["updated"] = "2026-11-24T18:30:12Z"
+    path.write_text(json.dumps(doc))
+    env = {**cli_env, "TZ": "Asia/Kolkata"}  # UTC+5:30
+    screen = read_all(spawn(["sessions", "show", "t"], env))
+    assert "updated 2026-11-25 00:00" in screen.text
+    listed = run("sessions", "list", env={"TZ": "Asia/Kolkata"})
+    assert "2026-11-25 00:00" in listed.out

@@ -183,10 +183,16 @@ def save_exchange(
 
 def load_images(settings: Settings, sources: list[str], streams: Streams) -> list[dict[str, Any]]:
     """Image blocks for `-i` sources; what was changed is told on a terminal."""
+    from .capabilities import Registry
     from .images import load_image_blocks
 
     note = streams.note if streams.stderr_tty else None
-    return load_image_blocks(sources, settings, note=note, stdin=streams.stdin)
+    # The context window as already known (cache or built-in table; fetch=None: no
+    # request just for this): 1M-context models take 600 images, others 100.
+    context = Registry(settings.base_url, None).lookup(settings.model).context
+    return load_image_blocks(
+        sources, settings, note=note, stdin=streams.stdin, max_input_tokens=context
+    )
 
 
 def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:

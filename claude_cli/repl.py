@@ -214,6 +214,12 @@ class Chat:
             # Nothing produced yet (e.g. after /clear): the prompt can simply be the prompt.
             self.settings = _with(self.settings, system=self.pending_system[0])
             self.pending_system = None
+        # The whole request counts (history included): refused here, not by the service.
+        count = count_images([*history, turn])
+        if count:
+            from .images import check_image_count
+
+            check_image_count(count, self.lookup(self.settings.model).context)
         opts = replace(self.options, prefill=self.prefill)
         new_system = None if retry else self.pending_system
         if resend is not None:
@@ -498,6 +504,17 @@ class Chat:
             doc[key] = value
 
         self.doc = session.modify(self.name, change)
+
+
+def count_images(messages: list[dict[str, Any]]) -> int:
+    """Image blocks in these messages (stored ones are references: they count too)."""
+    return sum(
+        1
+        for m in messages
+        if isinstance(m.get("content"), list)
+        for block in m["content"]
+        if isinstance(block, dict) and block.get("type") == "image"
+    )
 
 
 def _with(settings: Settings, **changes: Any) -> Settings:

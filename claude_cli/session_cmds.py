@@ -51,7 +51,7 @@ def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool 
         # Everything but the name (checked against NAME_RE) came from the file.
         rows.append(
             (
-                doc["name"],
+                sanitize(str(doc["name"])),
                 str(session.turn_count(doc)),
                 sanitize(str(doc.get("model") or "?")[:64]),
                 local_time(doc.get("updated")),
@@ -98,7 +98,7 @@ def show(name: str, streams: Streams) -> None:
     size = terminal_size(out)
     parts = [
         dim(
-            f"session {doc['name']} · {sanitize(str(doc.get('model') or '?'))} · "
+            f"session {sanitize(str(doc['name']))} · {sanitize(str(doc.get('model') or '?'))} · "
             f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
             f"updated {local_time(doc.get('updated'))}",
             out,
@@ -152,13 +152,16 @@ def summary_line(doc: dict[str, Any]) -> str:
 
 
 def export(name: str, fmt: str, streams: Streams) -> None:
-    doc = session.load(name)
-    if fmt == "json":
-        streams.stdout.write(session.export_json(doc))
-    elif fmt in ("markdown", "md"):
-        streams.stdout.write(session.export_markdown(doc))
-    else:
+    if fmt not in ("json", "markdown", "md"):
         raise UsageError(f"unknown export format {fmt!r}: use markdown or json")
+    doc = session.load(name)
+    tty = streams.stdout_tty  # in a file or a pipe: the exact text; on a screen: made safe
+    if fmt == "json":
+        text = session.export_json(doc)
+        streams.stdout.write(json_safe(text) if tty else text)
+    else:
+        text = session.export_markdown(doc)
+        streams.stdout.write(sanitize(text) if tty else text)
 
 
 def import_(name: str, source: str, streams: Streams) -> None:
@@ -205,7 +208,7 @@ def delete(names: list[str], yes: bool, streams: Streams) -> None:
         if not streams.stdin_tty:
             raise UsageError(f"not deleting session {listed} without confirmation: add --yes")
         word = "session" if len(names) == 1 else "sessions"
-        streams.stderr.write(f"Delete {word} {', '.join(whats)}? [y/N] ")
+        streams.stderr.write(f"Delete {word} {sanitize(', '.join(whats))}? [y/N] ")
         streams.stderr.flush()
         answer = streams.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
@@ -275,7 +278,9 @@ def search(text: str, streams: Streams) -> None:
         streams.note(f"skipped: {error.message}")
 
     for name, index, role, snippet in session.search(text, skipped):
-        streams.stdout.write(f"{name}:{index + 1}: {sanitize(role)}: {sanitize(snippet)}\n")
+        streams.stdout.write(
+            f"{sanitize(name)}:{index + 1}: {sanitize(str(role))}: {sanitize(snippet)}\n"
+        )
         found += 1
     if not found:
         streams.note(f"no session mentions {sanitize(repr(text))}")

@@ -18,6 +18,7 @@ import random
 import re
 import time
 import urllib.parse
+import urllib.request
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -388,8 +389,10 @@ class Client:
                     attempt += 1
                     self._wait(attempt, backoff(attempt), reason)
                     continue
+                via = _proxy_for(str(self._http.base_url))
+                where = f" through the proxy {via}" if via else ""
                 raise TransportError(
-                    f"cannot reach {self._http.base_url}: {self._describe(e)}"
+                    f"cannot reach {self._http.base_url}{where}: {self._describe(e)}"
                 ) from None
             if response.status_code < 300:
                 return _Opened(response)
@@ -558,6 +561,23 @@ def _http_client(
             f"cannot set up the HTTP client ({type(e).__name__}); check base_url and the "
             "proxy variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY)"
         ) from None
+
+
+def _proxy_for(url: str) -> str | None:
+    """The proxy httpx goes through for `url` (from the environment, NO_PROXY
+    honoured), as 'http://host:port (HTTPS_PROXY)' with any password masked: a
+    refused connection is the proxy's, and the user must be told which it is."""
+    from .redact import redact_url
+
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass_environment(parts.hostname or ""):
+        return None
+    for name in PROXY_VARIABLES:
+        scheme = name.split("_")[0].lower()
+        value = os.environ.get(name)
+        if value and scheme in (parts.scheme, "all"):
+            return f"{redact_url(value)} ({name})"
+    return None
 
 
 _HOST = re.compile(r"[A-Za-z0-9._~%-]+")

@@ -51,6 +51,7 @@ class AskOptions:
     schema_text: str | None = None  # --schema as given
     schema_multi: bool = False
     schema: dict[str, Any] | None = None  # what --schema stands for, once read
+    save: bool = True  # False: --no-save
 
     def request(self) -> RequestOptions:
         return RequestOptions(
@@ -75,6 +76,12 @@ class Refused(CliError):
     """stop_reason "refusal": the reply is not an answer."""
 
     exit_code = ExitCode.REFUSED
+
+
+class CutOff(CliError):
+    """stop_reason "max_tokens": what was printed is only the start of the answer."""
+
+    exit_code = ExitCode.CUT_OFF
 
 
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
@@ -131,7 +138,10 @@ def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: b
         streams.note(note)
     url = f"{settings.base_url}/v1/messages"
     if curl:
-        streams.stdout.write(curl_command(url, settings.api_version, prepared.body) + "\n")
+        command = curl_command(
+            url, settings.api_version, prepared.body, key_command=settings.api_key_command
+        )
+        streams.stdout.write(command + "\n")
         return
     streams.stderr.write(f"POST {url}\n")
     for name, value in redacted_headers(settings.api_version).items():
@@ -139,8 +149,8 @@ def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: b
     streams.stdout.write(json.dumps(prepared.body, indent=2, ensure_ascii=False) + "\n")
 
 
-def session_name(opts: AskOptions) -> str | None:
-    """The session this ask belongs to (validated), or None."""
+def session_name(opts: AskOptions, streams: Streams) -> str | None:
+    """The session this ask continues (validated), or None for a new conversation."""
     from . import session
 
     if opts.session and opts.continue_last:
@@ -148,9 +158,25 @@ def session_name(opts: AskOptions) -> str | None:
     if opts.continue_last:
         name = session.latest_name()
         if name is None:
-            raise UsageError("no session to continue yet: start one with --session NAME")
+            raise UsageError(
+                "no session to continue yet: ask something first, or use --session NAME"
+            )
+        if streams.stderr_tty:  # never silently: it may not be the one the user thinks
+            streams.note(f"continuing session {name} (`claude-cli sessions show {name}`)")
         return name
     return session.check_name(opts.session) if opts.session is not None else None
+
+
+def remember(settings: Settings, prepared: Prepared, message: dict[str, Any], streams) -> None:
+    """Keep a one-off ask as a new ask-DATE session, so `ask -c` can continue it.
+    The user did not ask for a file: a failure is a note, not a failed command."""
+    from . import session
+    from .errors import SessionError
+
+    try:
+        save_exchange(session.auto_name("ask"), settings, prepared, message)
+    except (SessionError, OSError) as e:
+        streams.note(f"this ask was not remembered: {e}")
 
 
 def save_exchange(
@@ -174,10 +200,16 @@ def save_exchange(
 
 def load_images(settings: Settings, sources: list[str], streams: Streams) -> list[dict[str, Any]]:
     """Image blocks for `-i` sources; what was changed is told on a terminal."""
+    from .capabilities import Registry
     from .images import load_image_blocks
 
     note = streams.note if streams.stderr_tty else None
-    return load_image_blocks(sources, settings, note=note, stdin=streams.stdin)
+    # The context window as already known (cache or built-in table; fetch=None: no
+    # request just for this): 1M-context models take 600 images, others 100.
+    context = Registry(settings.base_url, None).lookup(settings.model).context
+    return load_image_blocks(
+        sources, settings, note=note, stdin=streams.stdin, max_input_tokens=context
+    )
 
 
 def load_schema(opts: AskOptions) -> None:
@@ -224,7 +256,8 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
     load_schema(opts)
-    name = session_name(opts)  # a bad name fails before anything is read or sent
+    name = session_name(opts, streams)  # a bad name fails before anything is read or sent
+    save = opts.save and (name is not None or settings.save_asks)
     history: list[dict[str, Any]] = []
     changed_system = None
     notes: list[str] = []
@@ -275,15 +308,18 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         if offline:
             dry_run(settings, prepared, streams, curl=opts.curl)
             return
-        if name is not None:
+        if name is not None and save:
             session.check_writable(name)  # fail before paying when the reply could not be saved
         message = send(
             settings, opts, prepared, streams, client=link.client, registry=link.registry
         )
     finally:
         link.close()
-    if name is not None:
-        save_exchange(name, settings, prepared, message)  # a paid reply is kept, refusal or not
+    if save:  # a paid reply is kept, refusal or not
+        if name is not None:
+            save_exchange(name, settings, prepared, message)
+        else:
+            remember(settings, prepared, message, streams)
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:
@@ -296,6 +332,8 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         show_structured(message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out)
     elif not opts.json_out:
         show_sources(message, streams, on_stderr=opts.sources)
+    if message.get("stop_reason") == "max_tokens":
+        cut_off(settings, streams)
 
 
 def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) -> None:
@@ -313,3 +351,14 @@ def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) 
     elif on_stderr:
         streams.stderr.write(notes + "\n")
         streams.stderr.flush()
+
+
+def cut_off(settings: Settings, streams: Streams) -> None:
+    """A reply stopped by max_tokens: scripts must know the text is partial (exit 8),
+    unless --max-tokens on this command line asked for that short a reply (as in
+    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown."""
+    said = f"the reply was cut off at max_tokens ({settings.max_tokens}): it is incomplete"
+    if settings.source("max_tokens") != "flag":
+        raise CutOff(f"{said} (raise --max-tokens, or `ask -c` to continue it)")
+    if not streams.stderr_tty:
+        streams.note(said)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -234,3 +235,18 @@ CAPABILITY_WORDS = (
 def capability_shaped(status: int | None, message: str) -> bool:
     text = message.lower()
     return status == 400 and any(word in text for word in CAPABILITY_WORDS)
+
+
+_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
+
+
+def known_models(base_url: str) -> list[str]:
+    """Model ids claude-cli knows without asking: the built-in table, what the
+    service described before (the capability cache) and the last `models` list
+    (listing.models_cache_path). For Tab completion and checking `/model NAME`."""
+    from .listing import models_cache_path
+
+    names = set(BUILT_IN) | set(_DATED) | set(_read(cache_path(base_url)))
+    with contextlib.suppress(OSError, UnicodeDecodeError):  # only a cache
+        names.update(models_cache_path().read_text("utf-8").split())
+    return sorted(n for n in names if isinstance(n, str) and _MODEL_ID.fullmatch(n))

@@ -303,7 +303,20 @@ def ask(
     schema: SchemaOpt = None,
     schema_multi: SchemaMultiOpt = False,
     session: SessionOpt = None,
-    continue_last: ContinueOpt = False,
+    continue_last: Annotated[
+        bool,
+        typer.Option(
+            "-c", "--continue", help="Continue the latest conversation (an ask, chat or session)."
+        ),
+    ] = False,
+    no_save: Annotated[
+        bool,
+        typer.Option(
+            "--no-save",
+            help="Do not remember this ask (by default each one is kept as an ask-DATE "
+            "session for -c; save_asks = false turns that off).",
+        ),
+    ] = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
@@ -345,6 +358,7 @@ def ask(
         continue_last=continue_last,
         schema_text=schema,
         schema_multi=schema_multi,
+        save=not no_save,
     )
     run_ask(settings, opts, _streams())
 
@@ -634,14 +648,47 @@ NameArg = Annotated[str, typer.Argument(help="Session name.", show_default=False
     "list",
     epilog=_examples(
         "sessions list",
-        "sessions list | head -5",
+        "sessions list -n 5",
+        "sessions list --json | jq -r '.[].name'",
     ),
 )
-def sessions_list() -> None:
+def sessions_list(
+    limit: Annotated[
+        int | None,
+        typer.Option("-n", "--limit", min=1, help="Show only the N newest, e.g. -n 10."),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="A JSON list of {name, turns, model, ...}.")
+    ] = False,
+) -> None:
     """Sessions, newest first: name, turns, model, updated, first words."""
     from .session_cmds import list_sessions
 
-    list_sessions(_streams())
+    list_sessions(_streams(), limit=limit, json_out=json_out)
+
+
+@sessions_app.command(
+    "prune",
+    epilog=_examples(
+        "sessions prune --older-than 30d",
+        "sessions prune --older-than 12h --yes",
+    ),
+)
+def sessions_prune(
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than",
+            help="Age: a number and s, m, h, d or w, e.g. 30d (not written for 30 days).",
+            show_default=False,
+        ),
+    ],
+    yes: Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete sessions not written for a while (asks first on a terminal)."""
+    from .session_cmds import prune
+
+    prune(older_than, yes, _streams())
 
 
 @sessions_app.command(

@@ -43,6 +43,8 @@ class Settings:
     prompt_caching: bool = True
     image_max_edge: int = 1568
     download_images: bool = False
+    # Every `ask` is remembered as an ask-DATE session (`ask -c` continues it).
+    save_asks: bool = True
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # `https://user:password@host` in base_url: kept here, out of base_url, so the URL
     # can be shown (dry runs, errors) and the password still sent (resolve_credentials).
@@ -72,6 +74,7 @@ _TYPES: dict[str, type] = {
     "prompt_caching": bool,
     "image_max_edge": int,
     "download_images": bool,
+    "save_asks": bool,
 }
 # Extra, conventional environment names (the generic CLAUDE_CLI_<KEY> also works).
 _ENV_ALIASES = {"base_url": "ANTHROPIC_BASE_URL", "model": "ANTHROPIC_MODEL"}
@@ -232,6 +235,16 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
     settings.base_url, settings.base_url_auth = split_userinfo(settings.base_url.rstrip("/"))
     if settings.base_url_auth:
         register(settings.base_url_auth[1])
+    if settings.base_url.endswith("/v1"):
+        # A common copy from other clients' settings: we add /v1/messages ourselves.
+        settings.base_url = settings.base_url[:-3]
+        from .term import say
+
+        say(
+            sys.stderr,
+            f"note: base_url ends in /v1; claude-cli adds /v1/... itself, so "
+            f"{shown_base_url(settings)} is used (drop the /v1 to silence this)",
+        )
     return settings
 
 

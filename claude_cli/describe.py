@@ -34,7 +34,7 @@ from .exchange import Link, make_client, make_renderer
 from .images import MemoryBudget, block_from_bytes, check_stdin_once, label, read_source
 from .payload import message_text
 from .request import RequestOptions, shape
-from .term import Streams, dim, sanitize, use_color
+from .term import Streams, clean, dim, json_safe, sanitize, use_color
 
 DEFAULT_PROMPT = (
     "Describe this image in detail: what it shows, the notable details, and any text it contains."
@@ -104,7 +104,7 @@ class Progress:
         """A line of talk on stderr that does not tear the bar."""
         with self.paused():
             if self.stream is not None:
-                self.stream.write(dim(sanitize(text), self.stream) + "\n")
+                self.stream.write(dim(clean(text), self.stream) + "\n")
 
     def error(self, text: str, stderr: TextIO) -> None:
         with self.paused():
@@ -163,6 +163,8 @@ def open_session(
         raise UsageError("--session is not wired to describe-image in this build")
     if hasattr(session, "check_name"):
         session.check_name(name)
+    # Before any image is sent (and paid for): the descriptions must be savable.
+    session.check_writable(name)
 
     def record(turn: dict[str, Any], message: dict[str, Any]) -> None:
         session.record_exchange(
@@ -389,7 +391,8 @@ class _Printer:
                 if self.many:
                     # `head`'s convention for several files in one stream.
                     sep = "\n" if self.shown else ""
-                    out.write(f"{sep}==> {outcome.source} <==\n")
+                    # sanitized: a line break in a name would forge a header
+                    out.write(f"{sep}==> {sanitize(outcome.source.replace(chr(10), '^J'))} <==\n")
                 self._notes(outcome)
                 if self.opts.schema_text is not None:
                     from .jsonout import write_json
@@ -428,12 +431,14 @@ class _Printer:
         self.streams.stdout.flush()  # stdout and stderr may be one terminal: keep order
         err = self.streams.stderr
         for note in outcome.notes:
-            err.write(dim(sanitize(note), err) + "\n")
+            err.write(dim(clean(note), err) + "\n")
         err.flush()
 
     def _json(self, obj: dict[str, Any]) -> None:
         with self.progress.paused():
-            self.streams.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            text = json.dumps(obj, ensure_ascii=False)
+            # On a terminal, C1 and bidi characters are \u-escaped: the same JSON, safe to show.
+            self.streams.stdout.write((json_safe(text) if self.streams.stdout_tty else text) + "\n")
             self.streams.stdout.flush()
 
     def summary(self) -> None:

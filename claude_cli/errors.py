@@ -12,6 +12,7 @@
     │                         or 5 when it is a retryable one that outlasted the retries)
     ├── SessionError          a session file or name is at fault (exit 6)
     ├── ask.Refused           the model declined to answer (exit 7)
+    ├── ask.CutOff            the reply stopped at max_tokens (exit 8)
     ├── OutputError           stdout is closed or cannot be written (exit 74)
     └── Interrupted           Ctrl-C (exit 130)
 
@@ -36,6 +37,7 @@ class ExitCode(IntEnum):
     STREAM_INTERRUPTED = 5
     SESSION = 6
     REFUSED = 7  # the model declined (stop_reason "refusal"): the output is not an answer
+    CUT_OFF = 8  # the reply reached max_tokens: the output is incomplete
     OUTPUT = 74  # sysexits' EX_IOERR
     INTERNAL = 70  # a bug: sysexits' EX_SOFTWARE
     INTERRUPTED = 130

@@ -50,6 +50,9 @@ class Command:
     help: str
 
 
+# How much of a continued session `chat -S NAME` shows when it opens.
+RECAP_MESSAGES = 4
+RECAP_CHARS = 200
 COMMANDS: tuple[Command, ...] = (
     Command("help", "", "show this list"),
     Command("exit", "", "leave (Ctrl-D does too)"),
@@ -59,7 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("effort", "[LEVEL|-]", "show or set the effort: low, medium, high, xhigh, max"),
     Command("think", "[on|off|N|-]", "thinking: on, off, a budget N (older models), - default"),
     Command("prefill", "TEXT", "start Claude's next reply with TEXT"),
-    Command("retry", "", "regenerate the last reply"),
+    Command("retry", "", "regenerate the last reply (or resend a message that failed)"),
     Command("undo", "", "drop the last exchange"),
     Command("image", "PATH|URL", "attach an image to your next message"),
     Command("attach", "PATH|URL", "attach a PDF, a text file or an image to your next message"),
@@ -126,6 +129,8 @@ class Chat:
         self.images: list[dict[str, Any]] = []
         self.image_names: list[str] = []
         self.prefill: str | None = None
+        # A message whose request failed (not sent, or no reply): /retry sends it again.
+        self.failed: dict[str, Any] | None = None
         self.last_usage: dict[str, Any] | None = None  # {"model", "usage"} of the last reply
         self.done = False
         self.saving = False  # a paid reply is being written: signals wait for it
@@ -141,6 +146,22 @@ class Chat:
         turns = session.turn_count(self.doc) if self.doc else 0
         state = plural(turns, "turn", "turns") if self.doc else "new"
         return f"{self.settings.model} · session {self.name} ({state}) · /help · Ctrl-D to quit"
+
+    def recap(self, turns: int = RECAP_MESSAGES) -> str | None:
+        """The last few messages of a continued session, shortened, to see where
+        the conversation stands; None for a new one."""
+        shown = [m for m in self.messages if m.get("role") in ("user", "assistant")][-turns:]
+        if not shown:
+            return None
+        earlier = len([m for m in self.messages if m.get("role") in ("user", "assistant")])
+        lines = [f"… {earlier - len(shown)} earlier messages"] if earlier > len(shown) else []
+        for m in shown:
+            who = "you" if m.get("role") == "user" else "claude"
+            text = " ".join(session.text_of(m.get("content")).split())
+            if len(text) > RECAP_CHARS:
+                text = text[: RECAP_CHARS - 1] + "…"
+            lines.append(f"{who}: {text or '(no text)'}")
+        return "\n".join(lines)
 
     # -- one line -----------------------------------------------------------
 
@@ -194,6 +215,12 @@ class Chat:
             # Nothing produced yet (e.g. after /clear): the prompt can simply be the prompt.
             self.settings = _with(self.settings, system=self.pending_system[0])
             self.pending_system = None
+        # The whole request counts (history included): refused here, not by the service.
+        count = count_images([*history, turn])
+        if count:
+            from .images import check_image_count
+
+            check_image_count(count, self.lookup(self.settings.model).context)
         opts = replace(self.options, prefill=self.prefill)
         new_system = None if retry else self.pending_system
         if resend is not None:
@@ -209,11 +236,15 @@ class Chat:
             new_system=new_system,
         )
         renderer = _Recording(self.new_renderer())
+        if not retry:
+            self.failed = turn  # until a reply comes: an error keeps it for /retry
         try:
             message = self.send(prepared, renderer, self.settings)
         except Interrupted:
+            self.failed = None
             self._stopped(turn, renderer, retry)
             return
+        self.failed = None
         usage = session.usage_of(message)
         self.last_usage = {"model": prepared.body["model"], "usage": usage}
         saved = dict(
@@ -308,10 +339,25 @@ class Chat:
         if not arg:
             self.note(f"model: {self.settings.model}")
             return
+        known = self.known_models()
+        if known and arg not in known:
+            import difflib
+
+            close = difflib.get_close_matches(arg, known, n=3)
+            maybe = f" (did you mean {', '.join(close)}?)" if close else ""
+            self.note(
+                f"{arg} is not a model claude-cli knows{maybe}; using it anyway: the service "
+                "will say if it does not exist (`claude-cli models` refreshes the list)"
+            )
         switched = conversation.model_switch_note(self.doc, arg)
         self.settings = _with(self.settings, model=arg)
         self._store("model", arg)
         self.note(switched or f"model: {arg}")
+
+    def known_models(self) -> list[str]:
+        from .capabilities import known_models
+
+        return known_models(self.settings.base_url)
 
     def cmd_system(self, arg: str) -> None:
         if not arg:
@@ -383,6 +429,9 @@ class Chat:
         self.note(f"the next reply starts with {arg!r}")
 
     def cmd_retry(self, arg: str) -> None:
+        if self.failed is not None:  # the last message got no reply: send it again
+            self._reply(self.failed, history=None)
+            return
         fresh = session.read(self.name)
         if fresh is not None:
             self.doc = fresh
@@ -467,6 +516,17 @@ class Chat:
         self.doc = session.modify(self.name, change)
 
 
+def count_images(messages: list[dict[str, Any]]) -> int:
+    """Image blocks in these messages (stored ones are references: they count too)."""
+    return sum(
+        1
+        for m in messages
+        if isinstance(m.get("content"), list)
+        for block in m["content"]
+        if isinstance(block, dict) and block.get("type") == "image"
+    )
+
+
 def _with(settings: Settings, **changes: Any) -> Settings:
     sources = {**settings.sources, **dict.fromkeys(changes, "flag")}
     return replace(settings, **changes, sources=sources)
@@ -504,6 +564,9 @@ def run_tty(
     """The interactive loop. Survives every error but EOF (Ctrl-D) and /exit."""
     prompt_session = make_prompt_session(chat, history_file, input=input, output=output)
     chat.note(chat.header())
+    recap = chat.recap()
+    if recap:
+        chat.note(recap)
     while not chat.done:
         chat.prompt_app = prompt_session.app
         try:
@@ -518,6 +581,8 @@ def run_tty(
             chat.handle(line)
         except CliError as e:
             chat.note(f"error: {e.message}")
+            if chat.failed is not None:
+                chat.note("your message is kept: /retry sends it again")
         except KeyboardInterrupt:
             chat.note("interrupted")
 
@@ -526,14 +591,26 @@ def make_prompt_session(
     chat: Chat, history_file: Path | None, *, input: Any = None, output: Any = None
 ):
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.completion import Completer, Completion
+    from prompt_toolkit.completion import Completer, Completion, PathCompleter
+    from prompt_toolkit.document import Document
     from prompt_toolkit.history import FileHistory, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings
+
+    paths = PathCompleter(expanduser=True)
 
     class SlashCompleter(Completer):
         def get_completions(self, document, complete_event):
             text = document.text_before_cursor
-            if not text.startswith("/") or " " in text or "\n" in text:
+            if not text.startswith("/") or "\n" in text:
+                return
+            if " " in text:  # the command's argument: a path or a model id
+                command, _, arg = text.partition(" ")
+                if command in ("/image", "/attach"):
+                    yield from paths.get_completions(Document(arg, len(arg)), complete_event)
+                elif command == "/model":
+                    for model in chat.known_models():
+                        if model.startswith(arg):
+                            yield Completion(model, start_position=-len(arg))
                 return
             for command in COMMANDS:
                 word = "/" + command.name

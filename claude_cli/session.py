@@ -143,9 +143,10 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def auto_name() -> str:
-    """A fresh name for a chat the user did not name: chat-YYYYMMDD-HHMMSS[-n]."""
-    base = "chat-" + datetime.now().strftime("%Y%m%d-%H%M%S")
+def auto_name(kind: str = "chat") -> str:
+    """A fresh name for a conversation the user did not name:
+    KIND-YYYYMMDD-HHMMSS[-n] (kind: chat or ask)."""
+    base = f"{kind}-" + datetime.now().strftime("%Y%m%d-%H%M%S")
     name, n = base, 1
     while exists(name):
         n += 1
@@ -1019,6 +1020,21 @@ def latest_name() -> str | None:
         if best is None or mtime > best[0]:
             best = (mtime, path.stem)
     return best[1] if best else None
+
+
+def older_than(seconds: float) -> list[tuple[str, float]]:
+    """Sessions whose file was last written more than `seconds` ago, oldest
+    first, with that time (for `sessions prune`)."""
+    cutoff = time.time() - seconds
+    found: list[tuple[str, float]] = []
+    for name in all_names():
+        try:
+            mtime = path_for(name).stat().st_mtime
+        except OSError:
+            continue
+        if mtime < cutoff:
+            found.append((name, mtime))
+    return sorted(found, key=lambda item: item[1])
 
 
 def all_names() -> list[str]:

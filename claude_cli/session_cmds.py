@@ -1,42 +1,74 @@
-"""`claude-cli sessions ...`: list, show, export, import, rename, delete, search.
+"""`claude-cli sessions ...`: list, show, export, import, rename, delete, prune, search.
 
 What the user sees of the session store; the store itself is `session.py`.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from typing import Any
 
 from . import session
 from .errors import SessionError, UsageError
 from .pricing import plural, usage_summary
-from .term import Streams, dim, sanitize
+from .term import Streams, dim, json_safe, sanitize
 
 
-def list_sessions(streams: Streams) -> None:
+def local_time(stamp: Any) -> str:
+    """A stored UTC time (2026-12-01T19:47:27Z) as the user's local time,
+    '2026-12-01 20:47'; anything else shown as it is, made safe."""
+    from datetime import datetime, timezone
+
+    text = str(stamp or "?")[:32]
+    try:
+        when = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return sanitize(text)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool = False) -> None:
     rows: list[tuple[str, str, str, str, str]] = []
+    items: list[dict[str, Any]] = []
     for doc in session.summaries():
         if isinstance(doc, SessionError):
             streams.note(f"skipped: {doc.message}")
             continue
+        if limit is not None and len(items) >= limit:
+            break
+        items.append(
+            {
+                "name": doc["name"],
+                "turns": session.turn_count(doc),
+                "model": doc.get("model"),
+                "created": doc.get("created"),
+                "updated": doc.get("updated"),
+                "first_words": session.first_words(doc),
+            }
+        )
         # Everything but the name (checked against NAME_RE) came from the file.
         rows.append(
             (
-                doc["name"],
+                sanitize(str(doc["name"])),
                 str(session.turn_count(doc)),
                 sanitize(str(doc.get("model") or "?")[:64]),
-                sanitize(str(doc.get("updated") or "?")[:32]).replace("T", " ").rstrip("Z"),
+                local_time(doc.get("updated")),
                 session.first_words(doc),
             )
         )
+    if json_out:
+        text = json.dumps(items, ensure_ascii=False)
+        streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
+        return
     if not rows:
         if streams.stderr_tty or streams.stdout_tty:
             streams.note(
                 "no sessions yet: `claude-cli ask --session NAME ...` or `claude-cli chat`"
             )
         return
-    header = ("NAME", "TURNS", "MODEL", "UPDATED (UTC)", "FIRST WORDS")
+    header = ("NAME", "TURNS", "MODEL", "UPDATED", "FIRST WORDS")
     table = [header, *rows] if streams.stdout_tty else rows
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     out = streams.stdout
@@ -63,26 +95,54 @@ def show(name: str, streams: Streams) -> None:
 
     out = streams.stdout
     mode = markdown_mode(out)
-    out.write(
+    size = terminal_size(out)
+    parts = [
         dim(
-            f"session {doc['name']} · {sanitize(str(doc.get('model') or '?'))} · "
+            f"session {sanitize(str(doc['name']))} · {sanitize(str(doc.get('model') or '?'))} · "
             f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
-            f"updated {sanitize(str(doc.get('updated') or '?'))}",
+            f"updated {local_time(doc.get('updated'))}",
             out,
         )
         + "\n"
-    )
+    ]
     if doc.get("system"):
-        out.write(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
+        parts.append(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
     for message in doc["messages"]:
         who = {"user": "you", "system": "system"}.get(message.get("role"), "claude")
-        out.write("\n" + dim(f"── {who} ──", out) + "\n")
+        parts.append("\n" + dim(f"── {who} ──", out) + "\n")
         text = sanitize(session.markdown_of(message.get("content")))
         if who != "claude":
-            out.write(text + "\n")
+            parts.append(text + "\n")
         else:
-            out.write(render_markdown(text, terminal_size(out).columns, mode))
-    out.write("\n" + dim(summary, out) + "\n")
+            parts.append(render_markdown(text, size.columns, mode))
+    parts.append("\n" + dim(summary, out) + "\n")
+    page("".join(parts), size.lines, streams)
+
+
+def page(text: str, rows: int, streams: Streams) -> None:
+    """Like git: through $PAGER (default `less -R`, with LESS=FRX unless set) when
+    the text is taller than the terminal; written directly otherwise."""
+    import os
+    import subprocess
+
+    pager = os.environ.get("PAGER", "less -R").strip()
+    if text.count("\n") < rows or not pager or pager == "cat":
+        streams.stdout.write(text)
+        return
+    streams.stdout.flush()
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        child = subprocess.Popen(pager, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        streams.stdout.write(text)
+        return
+    try:
+        assert child.stdin is not None
+        child.stdin.write(text.encode("utf-8", "replace"))
+        child.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the reader quit early (q in less): not a failure
+    child.wait()
 
 
 def summary_line(doc: dict[str, Any]) -> str:
@@ -92,13 +152,16 @@ def summary_line(doc: dict[str, Any]) -> str:
 
 
 def export(name: str, fmt: str, streams: Streams) -> None:
-    doc = session.load(name)
-    if fmt == "json":
-        streams.stdout.write(session.export_json(doc))
-    elif fmt in ("markdown", "md"):
-        streams.stdout.write(session.export_markdown(doc))
-    else:
+    if fmt not in ("json", "markdown", "md"):
         raise UsageError(f"unknown export format {fmt!r}: use markdown or json")
+    doc = session.load(name)
+    tty = streams.stdout_tty  # in a file or a pipe: the exact text; on a screen: made safe
+    if fmt == "json":
+        text = session.export_json(doc)
+        streams.stdout.write(json_safe(text) if tty else text)
+    else:
+        text = session.export_markdown(doc)
+        streams.stdout.write(sanitize(text) if tty else text)
 
 
 def import_(name: str, source: str, streams: Streams) -> None:
@@ -145,7 +208,7 @@ def delete(names: list[str], yes: bool, streams: Streams) -> None:
         if not streams.stdin_tty:
             raise UsageError(f"not deleting session {listed} without confirmation: add --yes")
         word = "session" if len(names) == 1 else "sessions"
-        streams.stderr.write(f"Delete {word} {', '.join(whats)}? [y/N] ")
+        streams.stderr.write(f"Delete {word} {sanitize(', '.join(whats))}? [y/N] ")
         streams.stderr.flush()
         answer = streams.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
@@ -154,6 +217,55 @@ def delete(names: list[str], yes: bool, streams: Streams) -> None:
     for name in names:
         session.delete(name)
         streams.note(f"deleted session {name}")
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_age(text: str) -> float:
+    """'30d' -> seconds; s, m, h, d or w."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", text or "")
+    if not found:
+        raise UsageError(
+            f"--older-than {text!r} is not an age: a number and s, m, h, d or w, e.g. 30d"
+        )
+    return float(found.group(1)) * _UNITS[found.group(2)]
+
+
+def prune(older_than: str, yes: bool, streams: Streams) -> None:
+    """Delete the sessions not written for `older_than`; asks on a terminal."""
+    from datetime import datetime
+
+    age = parse_age(older_than)
+    old = session.older_than(age)
+    if not old:
+        streams.note(f"no session is older than {older_than.strip()}")
+        return
+    names = [name for name, _ in old]
+    if not yes:
+        if not streams.stdin_tty:
+            raise UsageError(
+                f"not deleting {plural(len(names), 'session', 'sessions')} older than "
+                f"{older_than.strip()} without confirmation: add --yes"
+            )
+        for name, mtime in old:
+            when = datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M")
+            streams.stderr.write(f"  {name}  (last written {when})\n")
+        streams.stderr.write(f"Delete these {plural(len(names), 'session', 'sessions')}? [y/N] ")
+        streams.stderr.flush()
+        if streams.stdin.readline().strip().lower() not in ("y", "yes"):
+            streams.note("kept")
+            return
+    removed = 0
+    for name in names:
+        try:
+            session.delete(name)
+        except SessionError as e:  # written or removed meanwhile: say so, go on
+            streams.note(f"not deleted: {e.message}")
+            continue
+        removed += 1
+        streams.note(f"deleted session {name}")
+    streams.note(f"pruned {plural(removed, 'session', 'sessions')} older than {older_than.strip()}")
 
 
 def search(text: str, streams: Streams) -> None:
@@ -166,7 +278,9 @@ def search(text: str, streams: Streams) -> None:
         streams.note(f"skipped: {error.message}")
 
     for name, index, role, snippet in session.search(text, skipped):
-        streams.stdout.write(f"{name}:{index + 1}: {sanitize(role)}: {sanitize(snippet)}\n")
+        streams.stdout.write(
+            f"{sanitize(name)}:{index + 1}: {sanitize(str(role))}: {sanitize(snippet)}\n"
+        )
         found += 1
     if not found:
         streams.note(f"no session mentions {sanitize(repr(text))}")

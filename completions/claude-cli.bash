@@ -11,7 +11,7 @@ _claude_cli_subcommands() {
     case "$1" in
         '') _cc_words='ask tokens describe-image completion chat models sessions config batch' ;;
         'models') _cc_words='show' ;;
-        'sessions') _cc_words='list show export import rename delete search' ;;
+        'sessions') _cc_words='list prune show export import rename delete search' ;;
         'config') _cc_words='path show set unset' ;;
         'batch') _cc_words='submit list status wait results cancel' ;;
         *) _cc_words= && return 1 ;;
@@ -22,7 +22,7 @@ _claude_cli_subcommands() {
 _claude_cli_options() {
     case "$1" in
         '') _cc_words='--version --install-completion --show-completion -h --help' ;;
-        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --max-retries --timeout -h --help' ;;
+        'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --no-save --max-retries --timeout -h --help' ;;
         'tokens') _cc_words='-m --model -s --system -i --image -a --attach --web --schema --schema-multi --effort --no-think --think -S --session --max-retries --timeout -h --help' ;;
         'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
         'completion') _cc_words='-h --help' ;;
@@ -30,7 +30,8 @@ _claude_cli_options() {
         'models') _cc_words='--json -h --help' ;;
         'models show') _cc_words='--json -h --help' ;;
         'sessions') _cc_words='-h --help' ;;
-        'sessions list') _cc_words='-h --help' ;;
+        'sessions list') _cc_words='-n --limit --json -h --help' ;;
+        'sessions prune') _cc_words='--older-than -y --yes -h --help' ;;
         'sessions show') _cc_words='-h --help' ;;
         'sessions export') _cc_words='-f --format -h --help' ;;
         'sessions import') _cc_words='-h --help' ;;
@@ -120,6 +121,9 @@ _claude_cli_value_kind() {
         'chat/--think-budget') _cc_kind='text' ;;
         'chat/--max-retries') _cc_kind='text' ;;
         'chat/--timeout') _cc_kind='text' ;;
+        'sessions list/-n') _cc_kind='text' ;;
+        'sessions list/--limit') _cc_kind='text' ;;
+        'sessions prune/--older-than') _cc_kind='text' ;;
         'sessions export/-f') _cc_kind='text' ;;
         'sessions export/--format') _cc_kind='text' ;;
         'batch submit/-m') _cc_kind='model' ;;
@@ -158,8 +162,8 @@ _claude_cli_arg_kind() {
         'sessions export/0') _cc_kind='session' ;;
         'sessions import/1') _cc_kind='file' ;;
         'sessions rename/0') _cc_kind='session' ;;
-        'config set/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images' ;;
-        'config unset/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images' ;;
+        'config set/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images save_asks' ;;
+        'config unset/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images save_asks' ;;
         'batch submit/0') _cc_kind='file' ;;
         'describe-image/'*) _cc_kind='file' ;;
         'sessions delete/'*) _cc_kind='session' ;;

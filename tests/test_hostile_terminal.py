@@ -164,7 +164,7 @@ def test_config_show_masks_the_base_url_password(run, api) -> None:
 
 def test_curl_refers_to_the_variable_holding_the_password(run, api) -> None:
     r = run("ask", "--curl", "hi", env={"ANTHROPIC_BASE_URL": BASE_AUTH + "/"})
-    assert r.out.startswith('curl "${ANTHROPIC_BASE_URL%/}"/v1/messages')
+    assert r.out.startswith('curl -sS "${ANTHROPIC_BASE_URL%/}"/v1/messages')
 
 
 def test_curl_leaves_out_a_password_from_the_config_file(run, api, home: Path) -> None:
@@ -173,7 +173,7 @@ def test_curl_leaves_out_a_password_from_the_config_file(run, api, home: Path) -
     cfg.write_text(f'base_url = "{BASE_AUTH}"\n')
     r = run("ask", "--curl", "hi", env={"ANTHROPIC_BASE_URL": None})
     assert r.code == 0, r.err
-    assert r.out.startswith("curl https://gw.example/v1/messages")
+    assert r.out.startswith("curl -sS https://gw.example/v1/messages")
     assert "s3cret-url-pass" not in r.out
 
 

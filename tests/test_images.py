@@ -578,14 +578,16 @@ def test_bmp_and_tiff_are_converted(run, api, tmp_path):
 
 def test_more_than_100_images_are_refused_before_any_is_read(run, api, tmp_path):
     missing = str(tmp_path / "never-read.png")
-    r = run("ask", *[a for _ in range(101) for a in ("-i", missing)], "hi")
+    # claude-haiku-4-5: a 200K context (built-in table), so 100 at most.
+    haiku = ("-m", "claude-haiku-4-5")
+    r = run("ask", *haiku, *[a for _ in range(101) for a in ("-i", missing)], "hi")
     assert (r.code, r.err) == (
         2,
-        "claude-cli: error: 101 images in one request: the API takes at most 100 on most models\n",
+        "claude-cli: error: 101 images in one request: the API takes at most 100 on this model\n",
     )
     assert api.messages_requests == []
     tiny = write(tmp_path / "tiny.png", make_image("PNG", (8, 8)))
-    r = run("ask", *[a for _ in range(100) for a in ("-i", tiny)], "hi")
+    r = run("ask", *haiku, *[a for _ in range(100) for a in ("-i", tiny)], "hi")
     assert r.code == 0, r.err
     assert len(images_sent(api.last_body)) == 100
 

@@ -226,8 +226,10 @@ def test_the_cli_prints_the_message_the_sdk_assembles(run, hostile, name: str) -
     hostile.script(Answer(200, SSE_HEADERS, [data[i : i + 97] for i in range(0, len(data), 97)]))
     r = run("ask", "--json", "hi", env={"ANTHROPIC_BASE_URL": hostile.url})
     printed = json.loads(r.out)
-    # A refusal is a complete reply, but not an answer: exit 7 (README, exit codes).
-    assert r.code == (7 if printed.get("stop_reason") == "refusal" else 0), r.err
+    # A refusal is a complete reply, but not an answer: exit 7; one cut off at max_tokens
+    # is incomplete: exit 8 (README, exit codes).
+    expected = {"refusal": 7, "max_tokens": 8}.get(printed.get("stop_reason"), 0)
+    assert r.code == expected, r.err
     assert len(hostile.requests) == 1  # complete at once: nothing re-sent
     source = DIFFERENT[name](data) if name in DIFFERENT else data
     extra_keys(no_nulls(printed), no_nulls(sdk_message(source)))

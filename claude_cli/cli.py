@@ -856,6 +856,11 @@ def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
     from .term import ReaderMayLeave
 
+    # A character stdout's encoding cannot carry (PYTHONIOENCODING=ascii, a C locale)
+    # becomes "?" rather than a crash halfway through a paid reply.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and sys.stdout.errors == "strict":
+        reconfigure(errors="replace")
     stdout = ReaderMayLeave(sys.stdout)
     sys.stdout = stdout  # type: ignore[assignment]
     try:

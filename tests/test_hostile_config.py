@@ -253,3 +253,9 @@ def test_endless_stdin_is_refused_not_read_forever(cli_env, api) -> None:
     assert done.returncode == 2, done.stderr
     assert "stdin is over 64 MB" in one_line_error(done.stderr)
     assert api.messages_requests == []
+
+
+def test_an_ascii_stdout_gets_question_marks_not_a_crash(run, api) -> None:
+    result = run("ask", "héllo wörld", env={"PYTHONIOENCODING": "ascii"})
+    assert result.code == 0, result.err
+    assert result.out == "You said: h?llo w?rld\n"

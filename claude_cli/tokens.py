@@ -27,7 +27,7 @@ def count_body(body: dict[str, Any]) -> dict[str, Any]:
 
 def run_tokens(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     load_schema(opts)
-    name = session_name(opts)
+    name = session_name(opts, streams)
     history: list[dict[str, Any]] = []
     if name is not None:
         from . import conversation, session

@@ -492,10 +492,12 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
             counts = totals(states)
             line = " ".join(f"{k} {counts[k]}" for k in batch.COUNT_KEYS)
             if line != last:
+                # The name comes from the journal file and the counts from the server.
+                shown = clean(f"{job['name']}: {line}")
                 if streams.stderr_tty:
-                    streams.stderr.write(f"\r\x1b[2K{job['name']}: {line}")
+                    streams.stderr.write(f"\r\x1b[2K{shown}")
                 else:
-                    streams.stderr.write(f"{job['name']}: {line}\n")
+                    streams.stderr.write(f"{shown}\n")
                 streams.stderr.flush()
                 last = line
             if all_ended(states):

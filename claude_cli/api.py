@@ -557,6 +557,11 @@ def _http_client(
             httpx.URL(base_url)
         except Exception:
             raise ConfigError("base_url is not a valid URL") from None
+        if isinstance(e, ImportError) and "socks" in str(e).lower():
+            raise ConfigError(
+                "a SOCKS proxy is set (ALL_PROXY/HTTPS_PROXY) but SOCKS support is not "
+                "installed: pip install 'httpx[socks]'"
+            ) from None
         raise ConfigError(
             f"cannot set up the HTTP client ({type(e).__name__}); check base_url and the "
             "proxy variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY)"

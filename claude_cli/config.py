@@ -177,6 +177,8 @@ def coerce(key: str, value: Any, where: str) -> Any:
                 raise ConfigError(f"{where}: '{key}' cannot be empty")
             if key == "base_url":
                 check_base_url(value, where)
+            if key == "api_version":
+                check_api_version(value, where)
             return value
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
@@ -189,6 +191,16 @@ def coerce(key: str, value: Any, where: str) -> Any:
             f"{where}: 'timeout' is out of range: {value!r} (at most {MAX_TIMEOUT:g} s, a day)"
         )
     return result
+
+
+def check_api_version(value: str, where: str) -> None:
+    """anthropic-version goes in a header: a date like 2023-06-01, nothing invisible."""
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ConfigError(
+            f"{where}: 'api_version' must be a date like {DEFAULT_API_VERSION}, got {value!a}"
+        )
 
 
 def check_base_url(value: str, where: str) -> None:

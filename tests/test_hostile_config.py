@@ -118,6 +118,21 @@ def test_a_bad_base_url_is_a_config_error(run, api, url: str, what: str) -> None
     assert "\x1b" not in r.err
 
 
+@pytest.mark.parametrize("version", ["2023\n", "2023-06-01\r\nx-evil: 1", "\u00e9", "latest"])
+def test_a_bad_api_version_is_a_config_error_not_a_network_one(run, api, version: str) -> None:
+    r = run("ask", "hi", env={"CLAUDE_CLI_API_VERSION": version})
+    assert r.code == CONFIG, r.err
+    line = one_line_error(r.err)
+    assert "CLAUDE_CLI_API_VERSION" in line and "a date like 2023-06-01" in line
+    assert api.requests == []
+
+
+def test_a_socks_proxy_without_socks_support_says_what_to_install(run, api) -> None:
+    r = run("ask", "hi", env={"ALL_PROXY": "socks5://127.0.0.1:1080", "NO_PROXY": ""})
+    assert r.code == CONFIG, r.err
+    assert "httpx[socks]" in one_line_error(r.err)
+
+
 def test_config_set_refuses_a_bad_base_url(run, api, cfg: Path) -> None:
     r = run("config", "set", "base_url", "https://[::1")
     assert r.code == CONFIG

@@ -36,6 +36,17 @@ def with_default_command(args: list[str]) -> list[str]:
     return ["ask", *args]
 
 
+def mistyped_root_option(first: str) -> str | None:
+    """The root option `first` is a typo of (`--versio`), else None: routed to `ask`,
+    it would meet ask's options and a confusing suggestion (`--session`)."""
+    if not first.startswith("--") or first.split("=", 1)[0] in ROOT_OPTIONS:
+        return None
+    import difflib
+
+    found = difflib.get_close_matches(first, ROOT_OPTIONS[1:], n=1, cutoff=0.85)
+    return found[0] if found else None
+
+
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
         from . import __version__
@@ -46,6 +57,14 @@ def main() -> None:
             return
         except (OSError, AttributeError, ValueError):
             pass  # stdout closed, full or gone: the full path below says so properly
+    meant = mistyped_root_option(sys.argv[1]) if sys.argv[1:] else None
+    if meant:
+        from .term import clean
+
+        sys.stderr.write(
+            f"claude-cli: error: no such option: {clean(sys.argv[1])} (did you mean {meant}?)\n"
+        )
+        sys.exit(2)
     sys.argv[1:] = with_default_command(sys.argv[1:])
     from .cli import run
 

@@ -1163,6 +1163,7 @@ def import_session(name: str, raw: str, where: str) -> Doc:
         system = data.get("system") if isinstance(data.get("system"), str) else None
         data = data.get("messages")
     messages = validate_messages(data, where)
+    _check_sources(messages, where)
     with locked(name):
         if exists(name):
             raise SessionError(f"a session named {name!r} already exists")
@@ -1173,6 +1174,37 @@ def import_session(name: str, raw: str, where: str) -> Doc:
         ]
         save(doc, name)
     return doc
+
+
+def _check_sources(messages: list[Message], where: str) -> None:
+    """Imported image and document data must be usable: a dangling blob reference or
+    text that is not base64 would fail every later turn (or pay for a 400)."""
+    import base64
+    import binascii
+
+    cache: dict[str, str] = {}
+    for number, message in enumerate(messages, 1):
+        content = message.get("content")
+        for block in content if isinstance(content, list) else ():
+            if not isinstance(block, dict) or block.get("type") not in BLOB_BLOCKS:
+                continue
+            source = block.get("source")
+            if not isinstance(source, dict) or source.get("type") != "base64":
+                continue
+            data = source.get("data")
+            if not isinstance(data, str):
+                raise SessionError(f"{where}: message {number}: {block['type']} data is missing")
+            try:
+                if data.startswith("blob:"):
+                    _blob_data(data, cache)
+                else:
+                    base64.b64decode(data, validate=True)
+            except SessionError as e:
+                raise SessionError(f"{where}: message {number}: {e}") from None
+            except (binascii.Error, ValueError):
+                raise SessionError(
+                    f"{where}: message {number}: {block['type']} data is not valid base64"
+                ) from None
 
 
 def export_json(doc: Doc) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 from . import session
@@ -166,20 +167,29 @@ def export(name: str, fmt: str, streams: Streams) -> None:
 
 def import_(name: str, source: str, streams: Streams) -> None:
     session.check_name(name)
+    limit = session.MAX_SESSION_BYTES
     if source == "-":
-        raw = sys.stdin.read()
+        data = sys.stdin.buffer.read(limit + 1)
         where = "stdin"
+        if len(data) > limit:
+            raise UsageError(f"stdin is larger than {limit // (1024 * 1024)} MB")
     else:
+        from .store import UnsafeFile, read_regular
+
+        where = source
         try:
-            with open(source, encoding="utf-8") as f:
-                raw = f.read()
+            data = read_regular(Path(source), limit)  # a FIFO or /dev/zero must not hang
+        except UnsafeFile as e:
+            raise UsageError(f"cannot import {source}: {e.strerror}") from None
         except OSError as e:
             raise UsageError(f"cannot read {source}: {e.strerror}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{source} is not UTF-8 text") from None
-        where = source
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{where} is not UTF-8 text") from None
     doc = session.import_session(name, raw, where)
-    streams.note(f"imported {len(doc['messages'])} messages into session {name}")
+    count = plural(len(doc["messages"]), "message", "messages")
+    streams.note(f"imported {count} into session {name}")
 
 
 def rename(old: str, new: str, streams: Streams) -> None:

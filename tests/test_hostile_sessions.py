@@ -717,3 +717,32 @@ def test_fuzz_session_documents(fuzz_store, doc):
 @given(raw=st.binary(max_size=200) | JSON.map(lambda v: json.dumps(v).encode()))
 def test_fuzz_session_bytes(fuzz_store, raw):
     _everything_works_on(fuzz_store, raw)
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [("blob:sha256:" + "b" * 64, "is missing from"), ("!!!notbase64", "not valid base64")],
+)
+def test_import_refuses_image_data_no_later_turn_could_send(run, api, home, tmp_path, data, why):
+    conv = tmp_path / "conv.json"
+    image = {"type": "base64", "media_type": "image/png", "data": data}
+    conv.write_text(json.dumps([{"role": "user", "content": [{"type": "image", "source": image}]}]))
+    r = run("sessions", "import", "dangling", str(conv))
+    assert r.code == 6, r.err
+    assert r.err.count("\n") == 1 and why in r.err and "message 1" in r.err
+    assert run("sessions", "list").out.count("dangling") == 0
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "fifo"])
+def test_import_of_a_device_or_fifo_is_refused_not_read_forever(run, api, tmp_path, source):
+    if source == "fifo":
+        source = str(tmp_path / "fifo.json")
+        os.mkfifo(source)
+    r = run("sessions", "import", "endless", source, timeout=20)
+    assert r.code == 2, r.err
+    assert r.err == f"claude-cli: error: cannot import {source}: not a regular file\n"
+
+
+def test_import_says_how_many_messages_in_good_english(run, api, tmp_path):
+    r = run("sessions", "import", "one", "-", input='[{"role": "user", "content": "hi"}]')
+    assert (r.code, r.err) == (0, "imported 1 message into session one\n")

@@ -44,6 +44,31 @@ def test_the_reserved_names_are_the_apps_commands() -> None:
     assert opts == set(ROOT_OPTIONS)
 
 
+@pytest.mark.parametrize("typo", ["--versio", "--verison", "--show-completon"])
+def test_a_mistyped_root_option_is_named_with_the_fix(api, run, typo: str) -> None:
+    result = run(typo)
+    assert result.code == 2 and api.requests == []
+    assert result.err.startswith(f"claude-cli: error: no such option: {typo} (did you mean --")
+    assert result.err.count("\n") == 1
+
+
+def test_no_command_option_is_mistaken_for_a_mistyped_root_option() -> None:
+    from claude_cli.__main__ import mistyped_root_option
+
+    root = typer.main.get_command(app)
+    found: set[str] = set()
+
+    def walk(command) -> None:
+        for p in command.params:
+            found.update(o for o in p.opts if o.startswith("--"))
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(root)
+    assert "--session" in found and "--model" in found
+    assert {o: mistyped_root_option(o) for o in found if mistyped_root_option(o)} == {}
+
+
 @pytest.mark.parametrize(
     ("shell", "file"),
     [("bash", "claude-cli.bash"), ("zsh", "_claude-cli"), ("fish", "claude-cli.fish")],

@@ -39,7 +39,15 @@ from .errors import (
 )
 from .models import PREFILL_MODELS_HINT
 from .sse import SSEDecoder
-from .stream import Event, Other, StreamError, bad, check_message, parse_event
+from .stream import (
+    Event,
+    Other,
+    StreamError,
+    bad,
+    check_message,
+    events_from_message,
+    parse_event,
+)
 
 RETRYABLE_STATUS = {408, 409, 429}
 CONNECT_TIMEOUT = 5.0
@@ -272,6 +280,10 @@ class Client:
         idle = self._read_timeout
         complete = False
         with self._send("POST", "/v1/messages", content, model) as response:
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind and kind != "text/event-stream":
+                yield from self._not_a_stream(response, kind)
+                return
             decoder = SSEDecoder()
             last = time.monotonic()
             try:
@@ -355,6 +367,24 @@ class Client:
         return self.get_json("/v1/models/" + quote(model_id, safe=""))
 
     # -- transport with retries ---------------------------------------------
+
+    def _not_a_stream(self, response: httpx.Response, kind: str) -> Iterator[Event]:
+        """A 2xx that is not an event stream: a whole Message (a gateway that ignored
+        `"stream": true`) is replayed as its events; anything else (a captive portal's
+        HTML page) is named, not taken for a broken stream and re-sent."""
+        if kind != "application/json":
+            raise ProtocolError(
+                f"protocol error: the server answered with {kind[:60]}, not an event stream "
+                f"(a login page or a proxy in the way? check base_url {self._http.base_url})"
+            )
+        data = self._read(response, MAX_BODY, self._attempt_started + self._read_timeout)
+        try:
+            message = json.loads(data)
+        except (ValueError, RecursionError):
+            raise ProtocolError(
+                "protocol error: the server answered with something that is not JSON"
+            ) from None
+        yield from events_from_message(message)
 
     def _send(
         self,

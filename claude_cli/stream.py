@@ -181,6 +181,28 @@ def check_message(message: Any) -> dict[str, Any]:
     return message
 
 
+def events_from_message(message: dict[str, Any]) -> list[Event]:
+    """The events a stream would have carried for a whole Message: for a gateway that
+    answers `"stream": true` with plain JSON, so its (paid) reply is shown and kept."""
+    message = check_message(message)
+    head = {k: v for k, v in message.items() if k not in ("content", "stop_reason")}
+    events: list[Event] = [Other("message_start", {"type": "message_start", "message": head})]
+    for index, block in enumerate(message["content"]):
+        key = TEXT_FIELD.get(block["type"])
+        start = {**block, key: ""} if key else block
+        events.append(Other("content_block_start", {"index": index, "content_block": start}))
+        if block["type"] == "text":
+            events.append(TextDelta(block.get("text", ""), index))
+        elif block["type"] == "thinking":
+            events.append(ThinkingDelta(block.get("thinking", ""), index))
+        events.append(Other("content_block_stop", {"index": index}))
+    delta = {k: message[k] for k in ("stop_reason", "stop_sequence") if k in message}
+    usage = message.get("usage") or {}
+    events.append(Other("message_delta", {"delta": delta, "usage": usage}))
+    events.append(Other("message_stop", {}))
+    return events
+
+
 # -- assembly -----------------------------------------------------------------
 
 

@@ -453,3 +453,38 @@ def test_httpx_error_text_never_carries_the_credential() -> None:
         client.create({"model": "m", "max_tokens": 1, "messages": []})
     assert key not in raised.value.message
     assert "***" in raised.value.message
+
+
+# -- a 2xx that is not an event stream -------------------------------------------------
+
+
+def test_a_login_page_instead_of_a_stream_is_named_and_not_resent(hostile, ask) -> None:
+    page = b"<html><body>Please log in to the hotel wifi</body></html>"
+    hostile.script(Answer(200, {"content-type": "text/html; charset=utf-8"}, [page]))
+    r = ask("hi")
+    assert (r.code, r.out) == (5, "")
+    line = one_line_error(r.err)
+    assert "text/html, not an event stream" in line and "base_url" in line
+    assert len(hostile.requests) == 1
+
+
+def test_a_gateway_that_answers_a_stream_with_json_still_gets_the_reply_shown(
+    hostile, ask, run, home
+) -> None:
+    message = {
+        "id": "msg_json",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-hostile",
+        "content": [{"type": "text", "text": "Paris, of course."}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 9, "output_tokens": 4},
+    }
+    body = [json.dumps(message).encode()]
+    hostile.script(Answer(200, {"content-type": "application/json"}, body))
+    r = ask("-S", "gw", "capital of France?")
+    assert (r.code, r.out) == (0, "Paris, of course.\n"), r.err
+    assert len(hostile.requests) == 1
+    shown = run("sessions", "show", "gw")
+    assert "Paris, of course." in shown.out

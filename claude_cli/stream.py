@@ -17,6 +17,7 @@ comparisons.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,15 @@ KNOWN = frozenset(
 )
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")  # json.loads pairs the valid ones
+
+
+def whole_unicode(text: str) -> str:
+    """`text` with lone surrogates (a JSON "\\udc9b" alone) as U+FFFD: they cannot be
+    written as UTF-8, and a C locale's stdout would write them as raw bytes."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 def bad(what: str) -> ProtocolError:
     return ProtocolError(f"protocol error: the server sent {what}")
 
@@ -92,12 +102,12 @@ def parse_event(data: str, name: str = "") -> Event | None:
             text = delta.get("text")
             if type(text) is not str:
                 raise bad("a text_delta whose text is not a string")
-            return TextDelta(text, index)
+            return TextDelta(whole_unicode(text) if "\\u" in data else text, index)
         if dkind == "thinking_delta":
             text = delta.get("thinking")
             if type(text) is not str:
                 raise bad("a thinking_delta whose thinking is not a string")
-            return ThinkingDelta(text, index)
+            return ThinkingDelta(whole_unicode(text) if "\\u" in data else text, index)
         return Other(kind, payload)
     if kind == "error" or name == "error":
         err = payload.get("error")
@@ -159,6 +169,8 @@ def check_block(block: Any, where: str) -> dict[str, Any]:
     key = TEXT_FIELD.get(block["type"])
     if key is not None and type(block.get(key, "")) is not str:
         raise bad(f"a {where} whose {block['type']} block's {key} is not a string")
+    if key is not None and key in block:
+        block[key] = whole_unicode(block[key])
     citations = block.get("citations")
     if block["type"] == "text" and citations is not None and type(citations) is not list:
         raise bad(f"a {where} whose text block's citations are not a list")

@@ -10,10 +10,11 @@ from .redact import redact
 
 # C0 controls but tab and newline, DEL, C1 controls: anything that could move the
 # cursor, change colours, set a title or write the clipboard if written raw; and the
-# bidi overrides and isolates, which make text read differently from what it is.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# The same, for JSON text: json.dumps escapes C0 but leaves C1 and bidi raw.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# bidi overrides and isolates, which make text read differently from what it is; lone
+# surrogates (a JSON "\\udc9b"), which a C/POSIX locale's stdout writes as raw C1 bytes.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# The same, for JSON text: json.dumps escapes C0 but leaves C1, bidi and surrogates raw.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -23,7 +24,7 @@ def _visible(match: re.Match[str]) -> str:
         return ""
     if code < 0x20:
         return "^" + chr(code + 0x40)
-    if code <= 0x9F:
+    if code <= 0x9F or 0xD800 <= code <= 0xDFFF:
         return "\ufffd"
     return f"<U+{code:04X}>"
 

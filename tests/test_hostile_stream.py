@@ -488,3 +488,16 @@ def test_a_gateway_that_answers_a_stream_with_json_still_gets_the_reply_shown(
     assert len(hostile.requests) == 1
     shown = run("sessions", "show", "gw")
     assert "Paris, of course." in shown.out
+
+
+@pytest.mark.parametrize("mode", [(), ("--no-stream",)])
+def test_lone_surrogates_reach_a_pipe_and_the_session_as_the_same_u_fffd(
+    run, api, home, mode
+) -> None:
+    api.reply("caf\udce9 \ud800!")
+    r = run("ask", *mode, "-S", "sur", "hi", env={"PYTHONIOENCODING": "utf-8:surrogateescape"})
+    assert (r.code, r.out) == (0, "caf\ufffd \ufffd!\n"), r.err
+    shown = run("sessions", "export", "sur", "--format", "json")
+    content = json.loads(shown.out)["messages"][-1]["content"]
+    text = content if isinstance(content, str) else content[0]["text"]
+    assert text == "caf\ufffd \ufffd!"

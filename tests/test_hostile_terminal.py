@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,24 @@ def test_on_a_terminal_bidi_overrides_in_model_text_are_made_visible(
     screen = read_all(spawn(list(args), cli_env))
     assert "\u202e" not in screen.raw and "\u2066" not in screen.raw
     assert "<U+202E>gnp.exe" in screen.text and "<U+2066>isolated<U+2069>" in screen.text
+
+
+@pytest.mark.parametrize("args", [("ask", "hi"), ("ask", "--plain", "hi"), ("ask", "--json", "hi")])
+def test_lone_surrogates_in_model_text_never_become_raw_c1_bytes(
+    api, cli_env, args: tuple[str, ...]
+) -> None:
+    """Under a C/POSIX locale Python writes a lone surrogate ("\\udc9b" in the JSON) as
+    the raw byte 0x9B: a CSI to a terminal that honours 8-bit controls."""
+    import pexpect
+
+    api.reply("A\udc9d0;PWNED\udc9c\udc9b2J B")
+    env = {k: v for k, v in cli_env.items() if k != "PYTHONIOENCODING"}
+    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", TERM="xterm-256color")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "claude_cli", *args], env=env, dimensions=(24, 80), timeout=30
+    )
+    raw = child.read()
+    child.close()
+    assert child.exitstatus == 0, raw
+    assert not {0x9B, 0x9C, 0x9D} & set(raw), raw
+    assert "PWNED" in raw.decode("utf-8", "replace")

@@ -26,10 +26,11 @@ COMMANDS = (
 ROOT_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
 
 
-def with_default_command(args: list[str]) -> list[str]:
-    """`args` with `ask` put first when they do not start with a command or a root option."""
+def with_default_command(args: list[str], stdin_piped: bool = False) -> list[str]:
+    """`args` with `ask` put first when they do not start with a command or a root option;
+    no arguments with text piped in (`echo q | claude-cli`) is `ask` too."""
     if not args:
-        return args
+        return ["ask"] if stdin_piped else args
     first = args[0]
     if first in COMMANDS or first.split("=", 1)[0] in ROOT_OPTIONS:
         return args
@@ -45,6 +46,26 @@ def mistyped_root_option(first: str) -> str | None:
 
     found = difflib.get_close_matches(first, ROOT_OPTIONS[1:], n=1, cutoff=0.85)
     return found[0] if found else None
+
+
+def mistyped_command(args: list[str]) -> str | None:
+    """The command `args[0]` is a typo of (`sesions list`), else None: sent as a prompt
+    it would be paid for and saved. A one-word prompt that only looks like a command
+    name is still asked with `claude-cli ask WORD`."""
+    first = args[0] if args else ""
+    if first in COMMANDS or not first.isascii() or not first.replace("-", "").isalpha():
+        return None
+    import difflib
+
+    found = difflib.get_close_matches(first.lower(), COMMANDS, n=1, cutoff=0.8)
+    return found[0] if found else None
+
+
+def _stdin_piped() -> bool:
+    try:
+        return sys.stdin is not None and not sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
 
 
 def main() -> None:
@@ -65,7 +86,17 @@ def main() -> None:
             f"claude-cli: error: no such option: {clean(sys.argv[1])} (did you mean {meant}?)\n"
         )
         sys.exit(2)
-    sys.argv[1:] = with_default_command(sys.argv[1:])
+    command = mistyped_command(sys.argv[1:])
+    if command:
+        from .term import clean
+
+        word = clean(sys.argv[1])
+        sys.stderr.write(
+            f"claude-cli: error: no such command: {word} (did you mean {command}? "
+            f"to ask about the word itself: claude-cli ask {word} ...)\n"
+        )
+        sys.exit(2)
+    sys.argv[1:] = with_default_command(sys.argv[1:], stdin_piped=_stdin_piped())
     from .cli import run
 
     run()

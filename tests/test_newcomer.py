@@ -52,6 +52,22 @@ def test_a_mistyped_root_option_is_named_with_the_fix(api, run, typo: str) -> No
     assert result.err.count("\n") == 1
 
 
+@pytest.mark.parametrize(("typo", "meant"), [("sesions", "sessions"), ("modles", "models")])
+def test_a_mistyped_command_is_not_sent_as_a_prompt(api, run, typo: str, meant: str) -> None:
+    result = run(typo, "list")
+    assert (result.code, result.out) == (2, "") and api.requests == []
+    assert f"no such command: {typo} (did you mean {meant}?" in result.err
+    assert f"claude-cli ask {typo}" in result.err
+    spelled_out = run("ask", typo, "list")
+    assert spelled_out.out == f"You said: {typo} list\n"
+
+
+def test_text_piped_to_the_bare_command_is_asked(api, run) -> None:
+    result = run(input="what is 2+2?\n")
+    assert result.code == 0, result.err
+    assert result.out == "You said: what is 2+2?\n"
+
+
 def test_no_command_option_is_mistaken_for_a_mistyped_root_option() -> None:
     from claude_cli.__main__ import mistyped_root_option
 

@@ -61,6 +61,39 @@ def mistyped_command(args: list[str]) -> str | None:
     return found[0] if found else None
 
 
+class BestEffortStderr:
+    """stderr that never fails: closed (`2>&-`), full (`2>/dev/full`) or gone, talk is
+    dropped and the command's exit status stays the one it earned."""
+
+    def __init__(self, stream: object) -> None:
+        self._stream = stream
+        self.broken = stream is None
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                return self._stream.write(text)  # type: ignore[attr-defined]
+            except (OSError, ValueError, AttributeError):
+                self.broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()  # type: ignore[attr-defined]
+            except (OSError, ValueError, AttributeError):
+                self.broken = True
+
+    def isatty(self) -> bool:
+        try:
+            return not self.broken and self._stream.isatty()  # type: ignore[attr-defined]
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def _stdin_piped() -> bool:
     try:
         return sys.stdin is not None and not sys.stdin.isatty()
@@ -69,6 +102,7 @@ def _stdin_piped() -> bool:
 
 
 def main() -> None:
+    sys.stderr = BestEffortStderr(sys.stderr)  # type: ignore[assignment]
     if sys.argv[1:] == ["--version"]:
         from . import __version__
 

@@ -274,3 +274,21 @@ def test_an_ascii_stdout_gets_question_marks_not_a_crash(run, api) -> None:
     result = run("ask", "héllo wörld", env={"PYTHONIOENCODING": "ascii"})
     assert result.code == 0, result.err
     assert result.out == "You said: h?llo w?rld\n"
+
+
+@pytest.mark.parametrize("redirect", ["2>&-", "2>/dev/full"])
+@pytest.mark.parametrize(
+    "args",
+    [("ask", "--prefill", "{", "hi"), ("ask", "--web", "--sources", "hi"), ("ask", "--nosuch")],
+)
+def test_an_unusable_stderr_drops_talk_and_keeps_the_exit_status(
+    cli_env: dict[str, str], api, redirect: str, args
+) -> None:
+    """A note (the prefill model, the sources) on a closed or full stderr was exit 70."""
+    done = run_shell(cli_env, redirect, *args)
+    if "--nosuch" in args:
+        assert (done.returncode, done.stdout) == (2, "")
+    else:
+        assert done.returncode == 0
+        assert done.stdout in ("{You said: hi\n", "According to the web, The answer is 42.\n")
+        assert len(api.messages_requests) >= 1

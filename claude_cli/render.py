@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Protocol, TextIO
@@ -26,9 +27,11 @@ from .markdown_stream import (
     BlockSplitter,
     closes_fence,
     list_marker,
+    may_interrupt,
     opens_fence,
     paragraph_cut,
     renumber,
+    settled_item,
     starts_paragraph,
 )
 from .term import dim, sanitize
@@ -166,6 +169,7 @@ class _Open:
         self.start = 0  # list: the first line not in the scrollback
         self.scan = 1  # list: the first line not yet looked at
         self.offset = 0  # paragraph: characters in the scrollback
+        self.frozen = False  # something may change what is above: commit no more
 
 
 class MarkdownRenderer:
@@ -196,7 +200,8 @@ class MarkdownRenderer:
         self._dims: tuple[int, int, int] | None = None
         self._thinking_chars = 0
         self._thinking_open = False
-        threading.Thread(target=_warm_imports, daemon=True).start()
+        if "claude_cli.markdown_rich" not in sys.modules:  # chat's second reply has it
+            threading.Thread(target=_warm_imports, daemon=True).start()
 
     # -- the console, made on first use ------------------------------------------
 
@@ -448,11 +453,22 @@ class MarkdownRenderer:
         lines = self.splitter.lines
         last = opened.start
         for i in range(max(opened.scan, opened.start + 1), len(lines)):
-            if self._is_item(opened, lines[i]):
+            line = lines[i]
+            if self._is_item(opened, line):
                 last = i
+            elif line.strip() and line[0] not in " \t":
+                # A break, a lazy line, another kind of block: the list may end
+                # here, or mean something else; it is rendered whole at its end.
+                opened.frozen = True
+            elif not lines[i - 1].strip() and line.lstrip().startswith(("```", "~~~")):
+                # Blank lines at the end of an item's code block: rendered alone
+                # they would be trimmed with the item's edge.
+                opened.frozen = True
         opened.scan = len(lines)
+        if opened.frozen:
+            return ""
         partial = self.splitter.partial
-        if len(lines) > opened.start and " " in partial and self._is_item(opened, partial):
+        if len(lines) > opened.start and settled_item(partial) and self._is_item(opened, partial):
             last = len(lines)
         if last <= opened.start:
             return ""
@@ -469,6 +485,14 @@ class MarkdownRenderer:
     def _commit_paragraph(self, opened: _Open) -> str:
         """A paragraph's wrapped lines but the last are final (lines wrap greedily,
         so what follows a line's start depends only on what comes after it)."""
+        lines = self.splitter.lines
+        for i in range(max(opened.scan, 1), len(lines) + 1):
+            line = lines[i] if i < len(lines) else self.splitter.partial
+            if may_interrupt(line):
+                opened.frozen = True  # e.g. "<div>": an HTML block ends the paragraph
+        opened.scan = len(lines)
+        if opened.frozen:
+            return ""
         source = self.splitter.tail[opened.offset :]
         rendered = self._render(source, final=False)
         if len(rendered) < (2 if opened.started else 3):

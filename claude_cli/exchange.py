@@ -17,7 +17,7 @@ from .config import Credentials, Settings, resolve_credentials
 from .errors import ApiError, Interrupted, OutputError, StreamInterrupted
 from .render import RawRenderer, Renderer
 from .request import Prepared, RequestOptions
-from .term import ReaderLeft, Streams, json_safe
+from .term import ReaderLeft, Streams
 from .waiting import Waiting, can_wait_visibly
 
 if TYPE_CHECKING:
@@ -356,11 +356,14 @@ def _send(
         ) from None
     renderer.finish()
     if json_out:
-        text = json.dumps(message, ensure_ascii=False)
-        # On a terminal, C1 and bidi characters are \u-escaped: the same JSON, safe to show.
         with _output_may_fail():
-            streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
-            streams.stdout.flush()
+            if streams.stdout_tty:
+                from .richout import print_json
+
+                print_json(streams.stdout, message)  # indented, highlighted, made safe
+            else:
+                streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+                streams.stdout.flush()
     if streams.stderr_tty:
         from .usage import usage_line
 

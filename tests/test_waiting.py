@@ -110,3 +110,28 @@ def test_a_dumb_terminal_gets_no_spinner(api, cli_env) -> None:
     assert child.exitstatus == 0, raw
     assert "dumb answer" in raw
     assert "waiting" not in raw and "\x1b[2K" not in raw
+
+
+def test_describe_image_shows_rich_progress_while_waiting_and_leaves_no_trace(
+    api, cli_env, tmp_path
+) -> None:
+    from PIL import Image
+
+    paths = []
+    for name in ("one.png", "two.png"):
+        Image.new("RGB", (40, 30), "red").save(tmp_path / name)
+        paths.append(str(tmp_path / name))
+    release = _held(api)
+    child = spawn(["describe-image", *paths, "-p", "hi"], cli_env, rows=24, cols=80)
+    try:
+        # A spinner, the bar, done/total and the time elapsed, while nothing came back.
+        child.expect(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] describing .*0/2.*0:00:\d\d")
+        seen = child.before + child.after
+    finally:
+        release.set()
+    raw = seen + _rest(child)
+    assert child.exitstatus == 0, raw
+    screen = emulate(raw, 24, 80)
+    text = "\n".join([*screen.history, *screen.lines])
+    assert text.count("You said: hi [saw image/png 40x30]") == 2
+    assert "describing" not in text and "0/2" not in text

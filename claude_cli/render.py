@@ -52,6 +52,15 @@ REFRESH_HZ = 10
 APPEND_MIN = 40
 
 SYNC_ON, SYNC_OFF = "\x1b[?2026h", "\x1b[?2026l"
+# Autowrap (DECAWM) off and on again, around a tail line of uncertain width.
+NOWRAP_ON, NOWRAP_OFF = "\x1b[?7l", "\x1b[?7h"
+# Characters whose width terminals do not agree on, nor with rich's cell_len: the
+# parts of emoji sequences (ZWJ, variation selectors, keycaps, skin tones), symbols
+# and emoji made wide in recent Unicode versions (U+2600-27BF with U+2630-2637,
+# U+2B00-2BFF, the hexagrams U+4DC0-4DFF, the planes of emoji).
+_UNCERTAIN = re.compile(
+    "[\u200d\u20e3\ufe0e\ufe0f\u2600-\u27bf\u2b00-\u2bff\u4dc0-\u4dff\U0001f000-\U0001ffff]"
+)
 
 
 class Renderer(Protocol):
@@ -553,10 +562,18 @@ class MarkdownRenderer:
         shown: list[tuple[str, int]] = []
         used = 0
         for line in reversed(lines):
-            need = max(1, -(-line.cells // width))
+            ansi = line.ansi
+            if _UNCERTAIN.search(ansi):
+                # Terminals disagree on this line's width (see _UNCERTAIN): with
+                # autowrap off it takes one row whatever they think, so the
+                # cursor-up that erases it is right (its end may show cut until
+                # the block is final and printed in full).
+                ansi, need = NOWRAP_ON + ansi + NOWRAP_OFF, 1
+            else:
+                need = max(1, -(-line.cells // width))
             if used + need > room:
                 break
-            shown.append((line.ansi, need))
+            shown.append((ansi, need))
             used += need
         shown.reverse()
         if separator and used < room:

@@ -160,6 +160,7 @@ class _UntilFirstSign:
         self.inner = inner
         self.waiting = waiting
         self.shows_thinking = shows_thinking
+        self._announced = False  # has the renderer said "thinking" (under the spinner)?
 
     def text(self, text: str) -> None:
         if text:
@@ -184,9 +185,10 @@ class _UntilFirstSign:
         self._quietly_thinking(started)
 
     def _quietly_thinking(self, call: Callable[[], None]) -> None:
-        if not self.waiting.active:
-            call()
+        if not self.waiting.active or self._announced:
+            call()  # the renderer's thinking line is written once, at the first
             return
+        self._announced = True
         self.waiting.label = "thinking"
         with self.waiting.paused():
             call()

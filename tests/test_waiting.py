@@ -135,3 +135,20 @@ def test_describe_image_shows_rich_progress_while_waiting_and_leaves_no_trace(
     text = "\n".join([*screen.history, *screen.lines])
     assert text.count("You said: hi [saw image/png 40x30]") == 2
     assert "describing" not in text and "0/2" not in text
+
+
+def test_thinking_then_text_leaves_the_thought_line_and_no_spinner(api, cli_env) -> None:
+    api.reply("The reply.", thinking="some private reasoning here")
+    _, lines = _spinner_then_reply(api, cli_env, ["ask", "question"])
+    text = "\n".join(lines)
+    assert "The reply." in text and "✻ thought" in text
+    assert not SPINNER.search(text) and "private reasoning" not in text
+
+
+def test_shown_thinking_stops_the_spinner_before_it_is_printed(api, cli_env) -> None:
+    api.reply("The reply.", thinking="visible reasoning")
+    raw, lines = _spinner_then_reply(api, cli_env, ["ask", "--show-thinking", "question"])
+    text = "\n".join(lines)
+    assert "visible reasoning" in text and "The reply." in text
+    assert not SPINNER.search(text)
+    assert "\x1b[2K" in raw[list(SPINNER.finditer(raw))[-1].end() : raw.index("visible")]

@@ -76,13 +76,12 @@ def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool 
     if streams.stdout_tty:
         from .richout import print_table
 
-        cells = [(*r[:4], sanitize(r[4])) for r in rows]
-        print_table(streams.stdout, header, cells, right=(1,))
+        print_table(streams.stdout, header, [(*r[:4], sanitize(r[4])) for r in rows], right=(1,))
         return
-    table = rows
-    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    # A pipe: the columns scripts read, padded as ever, no header.
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
     out = streams.stdout
-    for row in table:
+    for row in rows:
         cells = [
             row[0].ljust(widths[0]),
             row[1].rjust(widths[1]),

@@ -35,6 +35,8 @@ class Sample:
     capped: bool = False  # killed at the time cap: the figures are lower bounds
     output: bytes = field(default=b"", repr=False)
     code: int = 0
+    seen: float | None = None  # perf_counter() when `marker` first reached the terminal
+    first: float = 0.0  # seconds from the reply's first byte to its text on screen
 
 
 class Failed(Exception):
@@ -73,6 +75,7 @@ def run(
     size: tuple[int, int] = (100, 40),
     cap: float | None = None,
     check: bool = True,
+    marker: bytes | None = None,
 ) -> Sample:
     """Run `cmd` (its first word an absolute path) to completion, or for at most
     `cap` seconds of wall time, and measure it.
@@ -80,6 +83,7 @@ def run(
     tty=False: stdout is a pipe, stderr is kept apart, stdin is empty.
     tty=True: stdin, stdout and stderr are one pseudo-terminal of `size`
     (columns, rows) whose master side is read as fast as the child writes.
+    `marker`: note the moment these bytes first arrive (Sample.seen).
     """
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after wait4
     if tty:
@@ -107,6 +111,7 @@ def run(
         kept = bytearray()
         total = 0
         capped = False
+        seen: float | None = None
         try:
             while True:
                 timeout = None if cap is None else cap - (time.perf_counter() - start)
@@ -127,6 +132,8 @@ def run(
                 total += len(chunk)
                 if len(kept) < KEEP:
                     kept += chunk[: KEEP - len(kept)]
+                if marker is not None and seen is None and marker in kept:
+                    seen = time.perf_counter()
         finally:
             os.close(master)
         line = report.readline().split()
@@ -145,6 +152,7 @@ def run(
         capped=capped,
         output=bytes(kept),
         code=code,
+        seen=seen,
     )
     if check and not capped and code != 0:
         what = (err or bytes(kept)[-600:]).decode("utf-8", "replace").strip()

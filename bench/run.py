@@ -38,7 +38,7 @@ from harness import Failed, Sample, Series, alternate, run  # noqa: E402
 PY = sys.executable
 MODEL = "claude-haiku-4-5"  # any model the fake server knows; the same for every client
 MAX_TOKENS = "200000"  # never the limit: the whole reply is streamed
-PARTS = ("startup", "ask", "render", "growth", "session", "images")
+PARTS = ("startup", "ask", "render", "first", "growth", "session", "images")
 # The console script pip writes for `claude-cli`, verbatim: start-up is measured
 # as users pay it, not as `python -m` would.
 LAUNCHER = """\
@@ -73,6 +73,16 @@ class Server:
         self.proc.stdin.flush()
         if self.proc.stdout.readline().strip() != "ok":
             raise Failed("the fake server did not take the command")
+
+    def arrival(self) -> float:
+        """When the last /v1/messages request reached the server (monotonic clock)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"arrival": True}) + "\n")
+        self.proc.stdin.flush()
+        when = float(self.proc.stdout.readline())
+        if self.proc.stdout.readline().strip() != "ok":
+            raise Failed("the fake server did not take the command")
+        return when
 
     def reply(self, text: str, **kw: object) -> None:
         self.command(reply={"text": text, **kw})
@@ -319,6 +329,42 @@ def part_render(world: World, report: Report) -> None:
         report.check("render", f"3{label} naive CPU ≥ 10x ours", measured, ok)
 
 
+def part_first(world: World, report: Report) -> None:
+    """From the reply's first byte to its text on a 100x40 pseudo-terminal.
+
+    The server holds each reply FIRST_LATENCY seconds after the request arrives, so
+    the first byte leaves at arrival + latency (its clock is the harness's: both are
+    CLOCK_MONOTONIC); the harness notes when the first word reaches the terminal.
+    Start-up and the request are outside the figure: this is the renderer's delay
+    (and the warm-up of rich while the request is in flight), side by side with raw.
+    """
+    latency = 0.3
+    text = "Firstword " + markdown(300)
+    names = ["claude-cli ask", "floor (raw text)"]
+
+    def measure(name: str) -> Sample:
+        world.server.reply(text, chunk_tokens=1, latency=latency)
+        sample = run(
+            world.client(name, "Write", "at", "length"), world.env, tty=True, marker=b"Firstword"
+        )
+        if sample.seen is None:
+            raise Failed(f"{name} never showed the reply's first word")
+        sample.first = sample.seen - (world.server.arrival() + latency)
+        return sample
+
+    for name in names:
+        measure(name)  # warm-up
+    series = alternate(names, world.args.rounds, measure)
+    ours, floor = (series[n].median("first") for n in names)
+    print(
+        "\n== 3c. First byte of the reply → its text on a 100x40 pseudo-terminal "
+        f"(server latency {latency:g} s)\n"
+        f"  claude-cli ask {ours * 1000:.1f} ms, floor (raw text) {floor * 1000:.1f} ms"
+    )
+    over = (ours - floor) * 1000
+    report.check("first", "3c first byte → screen ≤ 50 ms over raw", f"{over:+.1f} ms", over <= 50)
+
+
 def part_growth(world: World, report: Report) -> None:
     """One long block of each shape, in 1-word deltas (bench/growth.py, in-process CPU)."""
     done = subprocess.run(
@@ -515,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         "startup": part_startup,
         "ask": part_ask,
         "render": part_render,
+        "first": part_first,
         "growth": part_growth,
         "session": part_session,
         "images": part_images,

@@ -6,6 +6,8 @@ stdin and answers "ok" on stdout once it is in effect:
 
     {"reply": {"text": "...", "chunk_tokens": 3, "words_per_second": 300}}
     {"latency": 0.5}     # default latency of every /v1/messages answer
+    {"arrival": true}    # prints when the last /v1/messages request arrived
+                         # (time.monotonic(), the clock of perf_counter on Linux)
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def main() -> None:
             api.reply(**command["reply"])
         if "latency" in command:
             api.latency = float(command["latency"])
+        if command.get("arrival"):
+            print(api.messages_requests[-1].time if api.messages_requests else 0.0)
         if command.get("clear"):
             api.script.clear()
         print("ok", flush=True)

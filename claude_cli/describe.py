@@ -78,33 +78,66 @@ class Outcome:
 
 
 class Progress:
-    """A one-line bar on stderr (a terminal), and a lock for everything written around it."""
-
-    WIDTH = 24
+    """rich.progress on stderr (a terminal that can redraw): a spinner, the bar, done/total,
+    failures and the time elapsed; and a lock for everything written around it, which
+    takes the bar off the screen while it is written (the bar leaves no trace)."""
 
     def __init__(self, stream: TextIO | None, total: int) -> None:
-        self.stream = stream
+        from .waiting import can_wait_visibly
+
+        self.stream = stream if stream is not None and can_wait_visibly(stream) else None
         self.total = total
         self.done = 0
         self.failed = 0
         self.lock = threading.RLock()
-        self._shown = False
+        self._bar: Any = None  # rich.progress.Progress, while shown
+        self._task: Any = None
 
     def start(self) -> None:
+        if self.stream is None:
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.progress import Progress as RichProgress
+
+        from .console import console_for
+
         with self.lock:
-            self._draw()
+            self._bar = RichProgress(
+                SpinnerColumn(style="none"),
+                TextColumn("describing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[failed]}"),
+                TimeElapsedColumn(),
+                console=console_for(self.stream),
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+                refresh_per_second=10,
+            )
+            self._task = self._bar.add_task("describing", total=self.total, failed="")
+            self._bar.start()
 
     def advance(self, *, failed: bool) -> None:
         with self.lock:
             self.done += 1
             self.failed += failed
-            self._draw()
+            if self._bar is not None:
+                shown = f"· {self.failed} failed" if self.failed else ""
+                self._bar.update(self._task, completed=self.done, failed=shown)
 
     def note(self, text: str) -> None:
         """A line of talk on stderr that does not tear the bar."""
         with self.paused():
             if self.stream is not None:
                 self.stream.write(dim(clean(text), self.stream) + "\n")
+                self.stream.flush()
 
     def error(self, text: str, stderr: TextIO) -> None:
         with self.paused():
@@ -114,34 +147,21 @@ class Progress:
     @contextmanager
     def paused(self) -> Iterator[None]:
         with self.lock:
-            self._clear()
+            bar = self._bar
+            if bar is not None:
+                bar.stop()  # transient: erased
             try:
                 yield
             finally:
-                self._draw()
+                if bar is not None and self._bar is bar:
+                    bar.start()
 
     def finish(self) -> None:
         with self.lock:
-            self._clear()
+            if self._bar is not None:
+                self._bar.stop()
+            self._bar = None
             self.stream = None
-
-    def _clear(self) -> None:
-        if self.stream is not None and self._shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self._shown = False
-
-    def _draw(self) -> None:
-        if self.stream is None:
-            return
-        filled = self.WIDTH * self.done // max(self.total, 1)
-        bar = "█" * filled + "░" * (self.WIDTH - filled)
-        line = f"describing {bar} {self.done}/{self.total}"
-        if self.failed:
-            line += f" · {self.failed} failed"
-        self.stream.write("\r\x1b[2K" + dim(line, self.stream))
-        self.stream.flush()
-        self._shown = True
 
 
 def open_session(

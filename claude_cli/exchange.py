@@ -17,7 +17,8 @@ from .config import Credentials, Settings, resolve_credentials
 from .errors import ApiError, Interrupted, OutputError, StreamInterrupted
 from .render import RawRenderer, Renderer
 from .request import Prepared, RequestOptions
-from .term import ReaderLeft, Streams, json_safe
+from .term import ReaderLeft, Streams
+from .waiting import Waiting, can_wait_visibly
 
 if TYPE_CHECKING:
     from .api import Client
@@ -150,6 +151,57 @@ class _Undisturbed:
         self._call("finish")
 
 
+class _UntilFirstSign:
+    """A renderer that erases the waiting indicator before the reply's first sign
+    reaches the terminal. While the model thinks unseen the spinner goes on, named
+    "thinking" (the renderer's own thinking line is drawn over by it, then restored)."""
+
+    def __init__(self, inner: Renderer, waiting: Waiting, shows_thinking: bool) -> None:
+        self.inner = inner
+        self.waiting = waiting
+        self.shows_thinking = shows_thinking
+        self._announced = False  # has the renderer said "thinking" (under the spinner)?
+
+    def text(self, text: str) -> None:
+        if text:
+            self.waiting.stop()
+        self.inner.text(text)
+
+    def thinking(self, text: str) -> None:
+        if self.shows_thinking and text:
+            self.waiting.stop()
+            self.inner.thinking(text)
+            return
+        self._quietly_thinking(lambda: self.inner.thinking(text))
+
+    def thinking_started(self) -> None:
+        started = getattr(self.inner, "thinking_started", None)
+        if started is None:
+            return
+        if self.shows_thinking:
+            self.waiting.stop()
+            started()
+            return
+        self._quietly_thinking(started)
+
+    def _quietly_thinking(self, call: Callable[[], None]) -> None:
+        if not self.waiting.active or self._announced:
+            call()  # the renderer's thinking line is written once, at the first
+            return
+        self._announced = True
+        self.waiting.label = "thinking"
+        with self.waiting.paused():
+            call()
+
+    def finish(self) -> None:
+        self.waiting.stop()
+        self.inner.finish()
+
+
+def _shows_thinking(renderer: Renderer) -> bool:
+    return bool(getattr(renderer, "show_thinking", False) or getattr(renderer, "thinking_to", None))
+
+
 class _BlockWatch:
     """A client whose stream tells the renderer when a thinking block starts: with
     display "omitted" a block may bring no text at all, and the terminal should
@@ -220,6 +272,40 @@ def send(
     getattr(streams.stdout, "check_open", lambda: None)()
     for note in prepared.notes:
         streams.note(note)
+    waiting: Waiting | None = None
+    if can_wait_visibly(streams.stderr) and not prepared.prefill:
+        # From here to the reply's first sign: a spinner on stderr (waiting.py).
+        waiting = Waiting(streams.stderr).start()
+        renderer = _UntilFirstSign(renderer, waiting, _shows_thinking(renderer))
+        streams.talk_guard = waiting.paused
+    try:
+        return _send(
+            settings,
+            opts,
+            prepared,
+            streams,
+            client,
+            renderer,
+            registry=registry,
+            json_out=json_out,
+        )
+    finally:
+        if waiting is not None:
+            waiting.stop()
+            streams.talk_guard = None
+
+
+def _send(
+    settings: Settings,
+    opts: RequestOptions,
+    prepared: Prepared,
+    streams: Streams,
+    client: Client,
+    renderer: Renderer,
+    *,
+    registry: Registry | None,
+    json_out: bool,
+) -> dict[str, Any]:
     renderer = _Undisturbed(renderer)
     if prepared.prefill:
         renderer.text(prepared.prefill)
@@ -272,11 +358,14 @@ def send(
         ) from None
     renderer.finish()
     if json_out:
-        text = json.dumps(message, ensure_ascii=False)
-        # On a terminal, C1 and bidi characters are \u-escaped: the same JSON, safe to show.
         with _output_may_fail():
-            streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
-            streams.stdout.flush()
+            if streams.stdout_tty:
+                from .richout import print_json
+
+                print_json(streams.stdout, message)  # indented, highlighted, made safe
+            else:
+                streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+                streams.stdout.flush()
     if streams.stderr_tty:
         from .usage import usage_line
 

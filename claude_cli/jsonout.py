@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from .term import isatty, json_safe, use_color
+from .term import isatty
 
 
 def write_json(stream: TextIO, data: Any) -> None:
@@ -14,16 +14,9 @@ def write_json(stream: TextIO, data: Any) -> None:
         stream.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         stream.flush()
         return
-    # C1 and bidi characters \\u-escaped (json.dumps escapes the C0 ones): the same data.
-    text = json_safe(json.dumps(data, indent=2, ensure_ascii=False))
-    if use_color(stream):
-        from pygments import highlight
-        from pygments.formatters import TerminalFormatter
-        from pygments.lexers import JsonLexer
+    from .richout import print_json
 
-        text = highlight(text, JsonLexer(), TerminalFormatter()).rstrip("\n")
-    stream.write(text + "\n")
-    stream.flush()
+    print_json(stream, data)  # indented, highlighted, C1 and bidi \\u-escaped
 
 
 __all__ = ["write_json"]

@@ -148,19 +148,6 @@ def details(model: dict[str, Any], *, human: bool) -> list[tuple[str, str]]:
     return fields
 
 
-def table(rows: list[list[str]], header: tuple[str, ...] | None) -> str:
-    """Aligned columns (two spaces apart) with an optional header; the last is not padded."""
-    lines = [list(header), *rows] if header else rows
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))] if lines else []
-    return "".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths, strict=False))
-        + ("  " if len(line) > 1 else "")
-        + line[-1]
-        + "\n"
-        for line in lines
-    )
-
-
 def tsv(rows: list[list[str]] | list[tuple[str, str]]) -> str:
     return "".join("\t".join(cells) + "\n" for cells in rows)
 
@@ -174,9 +161,11 @@ def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
     with make_client(settings, streams) as client:
         models = [m for m in _listed(client) if isinstance(m, dict)]
     if json_out:
-        streams.stdout.write(json_safe(json.dumps(models, indent=2, ensure_ascii=False)) + "\n")
+        _json(streams, models)
     elif streams.stdout_tty:
-        streams.stdout.write(table([row(m, human=True) for m in models], COLUMNS))
+        from .richout import print_table
+
+        print_table(streams.stdout, COLUMNS, [row(m, human=True) for m in models], wrap=(1, 5))
     else:
         streams.stdout.write(tsv([row(m, human=False) for m in models]))
     cache_models([m["id"] for m in models if isinstance(m.get("id"), str)])
@@ -188,11 +177,23 @@ def run_model_show(settings: Settings, streams: Streams, model_id: str, *, json_
     with make_client(settings, streams) as client:
         model = find_model(client, model_id, settings.base_url)
     if json_out:
-        streams.stdout.write(json_safe(json.dumps(model, indent=2, ensure_ascii=False)) + "\n")
+        _json(streams, model)
     elif streams.stdout_tty:
-        streams.stdout.write(table([list(f) for f in details(model, human=True)], None))
+        from .richout import print_table
+
+        print_table(streams.stdout, None, [list(f) for f in details(model, human=True)])
     else:
         streams.stdout.write(tsv(details(model, human=False)))
+
+
+def _json(streams: Streams, data: Any) -> None:
+    """What the service sent: indented in a pipe (as ever), highlighted on a terminal."""
+    if streams.stdout_tty:
+        from .richout import print_json
+
+        print_json(streams.stdout, data)
+    else:
+        streams.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def find_model(client: Any, model_id: str, base_url: str) -> dict[str, Any]:

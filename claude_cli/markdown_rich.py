@@ -167,8 +167,18 @@ class ExactCodeBlock(CodeBlock):
         yield from _language_line(console, self.lexer_name)
         newline = Segment.line()
         for segs in code_segments(console, code, self.lexer_name):
-            yield from segs
+            yield from segs or (_BLANK_CODE,)
             yield newline
+
+
+# An empty line of code: it writes nothing, but marks the line as the code's own, so
+# the blank lines at a block's edges that rich adds are trimmed, and these are not.
+_BLANK_CODE = Segment("", Style(meta={"claude-cli.code": True}))
+
+
+def _is_blank_code(segment: Segment) -> bool:
+    style = segment.style
+    return style is not None and bool(style._meta) and bool(style.meta.get("claude-cli.code"))
 
 
 def _language_line(console: Console, language: str) -> Iterator[Segment]:
@@ -392,6 +402,8 @@ def _drop_self_links(tokens: list[Token]) -> list[Token]:
 def _trim(line: list[Segment]) -> list[Segment]:
     """No trailing blanks a person did not write (rich pads to the width)."""
     while line and not line[-1].control and not line[-1].text.strip():
+        if _is_blank_code(line[-1]):
+            break
         style = line[-1].style
         if style is not None and style.bgcolor is not None:
             break

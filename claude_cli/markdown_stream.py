@@ -129,15 +129,35 @@ _ITEM = re.compile(r"([-+*]|(\d{1,9})([.)]))( +|$)")
 _TOKEN = re.compile(r"\S+")
 
 
+_THEMATIC = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+# What may end a paragraph (or a list item) without a blank line: an HTML block, a
+# heading, a quote, a fence, a thematic break or setext underline, a table row.
+_INTERRUPTS = re.compile(r" {0,3}(<|#|>|```|~~~|=|-|\*|_|\+|\||\d{1,9}[.)])")
+
+
 def list_marker(line: str) -> tuple[str, int | None] | None:
     """A top-level list item's marker kind ("-", "*", "+", "." or ")") and its
-    number (None for bullets), when `line` starts one at the left edge."""
+    number (None for bullets), when `line` starts one at the left edge (a
+    thematic break such as "* * *" is not an item)."""
     match = _ITEM.match(line)
-    if match is None:
+    if match is None or _THEMATIC.match(line.rstrip("\n")):
         return None
     if match.group(2) is not None:
         return match.group(3), int(match.group(2))
     return match.group(1), None
+
+
+def may_interrupt(line: str) -> bool:
+    """Heuristic: could `line` end the paragraph or list item above it, or change
+    what it is? Then what is above is not final until the block ends."""
+    return _INTERRUPTS.match(line) is not None
+
+
+def settled_item(line: str) -> bool:
+    """A line being received that is surely a list item (not a thematic break to
+    be): after its marker comes a character that no break is made of."""
+    match = _ITEM.match(line)
+    return match is not None and line[match.end() :].strip(" \t-*_") != ""
 
 
 def renumber(line: str, number: int) -> str:

@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Protocol, TextIO
@@ -26,9 +27,11 @@ from .markdown_stream import (
     BlockSplitter,
     closes_fence,
     list_marker,
+    may_interrupt,
     opens_fence,
     paragraph_cut,
     renumber,
+    settled_item,
     starts_paragraph,
 )
 from .term import dim, sanitize
@@ -49,6 +52,15 @@ REFRESH_HZ = 10
 APPEND_MIN = 40
 
 SYNC_ON, SYNC_OFF = "\x1b[?2026h", "\x1b[?2026l"
+# Autowrap (DECAWM) off and on again, around a tail line of uncertain width.
+NOWRAP_ON, NOWRAP_OFF = "\x1b[?7l", "\x1b[?7h"
+# Characters whose width terminals do not agree on, nor with rich's cell_len: the
+# parts of emoji sequences (ZWJ, variation selectors, keycaps, skin tones), symbols
+# and emoji made wide in recent Unicode versions (U+2600-27BF with U+2630-2637,
+# U+2B00-2BFF, the hexagrams U+4DC0-4DFF, the planes of emoji).
+_UNCERTAIN = re.compile(
+    "[\u200d\u20e3\ufe0e\ufe0f\u2600-\u27bf\u2b00-\u2bff\u4dc0-\u4dff\U0001f000-\U0001ffff]"
+)
 
 
 class Renderer(Protocol):
@@ -166,6 +178,7 @@ class _Open:
         self.start = 0  # list: the first line not in the scrollback
         self.scan = 1  # list: the first line not yet looked at
         self.offset = 0  # paragraph: characters in the scrollback
+        self.frozen = False  # something may change what is above: commit no more
 
 
 class MarkdownRenderer:
@@ -196,7 +209,8 @@ class MarkdownRenderer:
         self._dims: tuple[int, int, int] | None = None
         self._thinking_chars = 0
         self._thinking_open = False
-        threading.Thread(target=_warm_imports, daemon=True).start()
+        if "claude_cli.markdown_rich" not in sys.modules:  # chat's second reply has it
+            threading.Thread(target=_warm_imports, daemon=True).start()
 
     # -- the console, made on first use ------------------------------------------
 
@@ -448,11 +462,22 @@ class MarkdownRenderer:
         lines = self.splitter.lines
         last = opened.start
         for i in range(max(opened.scan, opened.start + 1), len(lines)):
-            if self._is_item(opened, lines[i]):
+            line = lines[i]
+            if self._is_item(opened, line):
                 last = i
+            elif line.strip() and line[0] not in " \t":
+                # A break, a lazy line, another kind of block: the list may end
+                # here, or mean something else; it is rendered whole at its end.
+                opened.frozen = True
+            elif not lines[i - 1].strip() and line.lstrip().startswith(("```", "~~~")):
+                # Blank lines at the end of an item's code block: rendered alone
+                # they would be trimmed with the item's edge.
+                opened.frozen = True
         opened.scan = len(lines)
+        if opened.frozen:
+            return ""
         partial = self.splitter.partial
-        if len(lines) > opened.start and " " in partial and self._is_item(opened, partial):
+        if len(lines) > opened.start and settled_item(partial) and self._is_item(opened, partial):
             last = len(lines)
         if last <= opened.start:
             return ""
@@ -469,6 +494,14 @@ class MarkdownRenderer:
     def _commit_paragraph(self, opened: _Open) -> str:
         """A paragraph's wrapped lines but the last are final (lines wrap greedily,
         so what follows a line's start depends only on what comes after it)."""
+        lines = self.splitter.lines
+        for i in range(max(opened.scan, 1), len(lines) + 1):
+            line = lines[i] if i < len(lines) else self.splitter.partial
+            if may_interrupt(line):
+                opened.frozen = True  # e.g. "<div>": an HTML block ends the paragraph
+        opened.scan = len(lines)
+        if opened.frozen:
+            return ""
         source = self.splitter.tail[opened.offset :]
         rendered = self._render(source, final=False)
         if len(rendered) < (2 if opened.started else 3):
@@ -529,10 +562,18 @@ class MarkdownRenderer:
         shown: list[tuple[str, int]] = []
         used = 0
         for line in reversed(lines):
-            need = max(1, -(-line.cells // width))
+            ansi = line.ansi
+            if _UNCERTAIN.search(ansi):
+                # Terminals disagree on this line's width (see _UNCERTAIN): with
+                # autowrap off it takes one row whatever they think, so the
+                # cursor-up that erases it is right (its end may show cut until
+                # the block is final and printed in full).
+                ansi, need = NOWRAP_ON + ansi + NOWRAP_OFF, 1
+            else:
+                need = max(1, -(-line.cells // width))
             if used + need > room:
                 break
-            shown.append((line.ansi, need))
+            shown.append((ansi, need))
             used += need
         shown.reverse()
         if separator and used < room:

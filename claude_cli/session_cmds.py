@@ -14,7 +14,7 @@ from typing import Any
 from . import session
 from .errors import SessionError, UsageError
 from .pricing import plural, usage_summary
-from .term import Streams, dim, json_safe, sanitize
+from .term import Streams, dim, sanitize
 
 
 def local_time(stamp: Any) -> str:
@@ -60,8 +60,12 @@ def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool 
             )
         )
     if json_out:
-        text = json.dumps(items, ensure_ascii=False)
-        streams.stdout.write((json_safe(text) if streams.stdout_tty else text) + "\n")
+        if streams.stdout_tty:
+            from .richout import print_json
+
+            print_json(streams.stdout, items)
+            return
+        streams.stdout.write(json.dumps(items, ensure_ascii=False) + "\n")
         return
     if not rows:
         if streams.stderr_tty or streams.stdout_tty:
@@ -70,10 +74,15 @@ def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool 
             )
         return
     header = ("NAME", "TURNS", "MODEL", "UPDATED", "FIRST WORDS")
-    table = [header, *rows] if streams.stdout_tty else rows
-    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    if streams.stdout_tty:
+        from .richout import print_table
+
+        print_table(streams.stdout, header, [(*r[:4], sanitize(r[4])) for r in rows], right=(1,))
+        return
+    # A pipe: the columns scripts read, padded as ever, no header.
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
     out = streams.stdout
-    for row in table:
+    for row in rows:
         cells = [
             row[0].ljust(widths[0]),
             row[1].rjust(widths[1]),
@@ -159,7 +168,12 @@ def export(name: str, fmt: str, streams: Streams) -> None:
     tty = streams.stdout_tty  # in a file or a pipe: the exact text; on a screen: made safe
     if fmt == "json":
         text = session.export_json(doc)
-        streams.stdout.write(json_safe(text) if tty else text)
+        if tty:
+            from .richout import print_json
+
+            print_json(streams.stdout, json.loads(text))
+            return
+        streams.stdout.write(text)
     else:
         text = session.export_markdown(doc)
         streams.stdout.write(sanitize(text) if tty else text)

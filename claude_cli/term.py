@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TextIO
 
 from .redact import redact
@@ -89,6 +91,8 @@ class Streams:
         self.stdin_tty = isatty(stdin)
         self.stdout_tty = isatty(stdout)
         self.stderr_tty = isatty(stderr)
+        # While a spinner is drawn on stderr (waiting.py): erases it around each note.
+        self.talk_guard: Callable[[], AbstractContextManager[object]] | None = None
 
     @classmethod
     def system(cls) -> Streams:
@@ -120,7 +124,11 @@ class Streams:
 
     def note(self, text: str) -> None:
         """Talk for a person: stderr, dimmed on a terminal."""
-        say(self.stderr, text)
+        if self.talk_guard is None:
+            say(self.stderr, text)
+            return
+        with self.talk_guard():
+            say(self.stderr, text)
 
 
 class ReaderMayLeave:

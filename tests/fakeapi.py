@@ -245,6 +245,7 @@ class FakeAPI:
                 )
         self._check_prefixes(body, rules)
         _check_format(body, rules)
+        _check_web_tools(body, rules)
         _check_documents(messages, rules)
         images = [
             b
@@ -432,6 +433,40 @@ def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
                 walk(value, f"{where}.{key}")
 
     walk(fmt["schema"], "output_config.format.schema")
+
+
+#: Web tool versions without dynamic filtering: the only ones models before Claude 4.6 take.
+BASIC_WEB_TOOLS = {"web_search": "web_search_20250305", "web_fetch": "web_fetch_20250910"}
+
+
+def _check_web_tools(body: dict[str, Any], rules: ModelRules) -> None:
+    """Tool versions the model takes, and web blocks of earlier turns sent back whole (the
+    service needs their encrypted content to read them again)."""
+    for i, tool in enumerate(body.get("tools") or []):
+        kind = str(tool.get("type", ""))
+        name = kind.rsplit("_", 1)[0]
+        if name in BASIC_WEB_TOOLS and not rules.dynamic_web and kind != BASIC_WEB_TOOLS[name]:
+            raise _bad(
+                f"tools.{i}.type: '{kind}' is not supported for this model; "
+                f"use '{BASIC_WEB_TOOLS[name]}'"
+            )
+    for i, message in enumerate(body["messages"]):
+        content = message["content"]
+        if message["role"] != "assistant" or not isinstance(content, list):
+            continue
+        for j, block in enumerate(content):
+            where = f"messages.{i}.content.{j}"
+            if block.get("type") == "web_search_tool_result" and isinstance(
+                block.get("content"), list
+            ):
+                for result in block["content"]:
+                    if not result.get("encrypted_content"):
+                        raise _bad(f"{where}: web_search_result.encrypted_content is required")
+            for cite in block.get("citations") or []:
+                if cite.get("type") == "web_search_result_location" and not cite.get(
+                    "encrypted_index"
+                ):
+                    raise _bad(f"{where}: citations: encrypted_index is required")
 
 
 def continues_tool_turn(message: dict[str, Any]) -> bool:

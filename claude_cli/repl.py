@@ -580,7 +580,7 @@ def run_tty(
         try:
             chat.handle(line)
         except CliError as e:
-            chat.note(f"error: {e.message}")
+            chat.note(f"error: {e.message}" + (f"\n{e.detail}" if e.detail else ""))
             if chat.failed is not None:
                 chat.note("your message is kept: /retry sends it again")
         except KeyboardInterrupt:

@@ -301,6 +301,18 @@ class FakeAPI:
                     )
                 self.dropped.append(f"messages.{i}.content.{j}: prefix changed")
 
+    def input_size(self, body: dict[str, Any]) -> int:
+        """The request's input tokens as this server counts them (count_tokens says this)."""
+        sizes = sum(len(json.dumps(m)) // 4 + 1 for m in body["messages"])
+        tools = len(json.dumps(body["tools"])) // 4 if body.get("tools") else 0
+        return sizes + len(json.dumps(body.get("system", ""))) // 4 + tools
+
+    def check_window(self, body: dict[str, Any]) -> None:
+        """A prompt larger than the model's context window is refused, as the service does."""
+        size, window = self.input_size(body), self.rules[body["model"]].context
+        if size > window:
+            raise _bad(f"prompt is too long: {size} tokens > {window} maximum")
+
     def usage_for(self, body: dict[str, Any], output_tokens: int) -> dict[str, int]:
         sizes = [len(json.dumps(m)) // 4 + 1 for m in body["messages"]]
         total = sum(sizes) + len(json.dumps(body.get("system", ""))) // 4
@@ -878,6 +890,7 @@ class _Handler(BaseHTTPRequestHandler):
             if body is None:
                 raise APIError(400, "invalid_request_error", "body is not JSON")
             self.api.check(headers, body)
+            self.api.check_window(body)
         except APIError as e:
             if e.status == 400:
                 self.api.invalid.append(e.message)
@@ -1059,8 +1072,7 @@ class _Handler(BaseHTTPRequestHandler):
             if e.status == 400:
                 self.api.invalid.append(e.message)
             return self._error(e.status, e.error_type, e.message)
-        tools = len(json.dumps(body.get("tools", []))) // 4 if body.get("tools") else 0
-        count = self.api.usage_for(body, 0)["input_tokens"] + tools
+        count = self.api.input_size(body)
         self.api.counted.append(count)
         self._json(200, {"input_tokens": count})
 

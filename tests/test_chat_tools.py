@@ -146,3 +146,14 @@ def test_a_terminal_shows_each_search_and_numbered_sources(api, cli_env) -> None
     assert "searching: What is the answer?" in text
     assert "reading: https://example.com/answer" in text
     assert text.index("The answer is 42.") < text.index(FOOTNOTE)
+
+
+def test_turning_web_on_after_thinking_says_what_it_costs(run, api) -> None:
+    r = run("chat", "--think", input="hi\n/web on\nq\n")
+    assert r.code == 0, r.err
+    first, second = api.messages_requests
+    assert any(b["type"] == "thinking" for b in second.body["messages"][1]["content"])
+    assert "tools" in second.body and "tools" not in first.body
+    assert "earlier thinking was made without them" in r.err
+    r = run("chat", input="hi\n/web on\nq\n")  # no thinking in the conversation: no note
+    assert "earlier thinking" not in r.err

@@ -303,7 +303,15 @@ class FakeAPI:
 
     def input_size(self, body: dict[str, Any]) -> int:
         """The request's input tokens as this server counts them (count_tokens says this)."""
-        sizes = sum(len(json.dumps(m)) // 4 + 1 for m in body["messages"])
+        sizes = sum(len(json.dumps(_without_media(m))) // 4 + 1 for m in body["messages"])
+        sizes += MEDIA_TOKENS * sum(
+            1
+            for m in body["messages"]
+            if isinstance(m["content"], list)
+            for b in m["content"]
+            if b.get("type") in ("image", "document")
+            and (b.get("source") or {}).get("type") == "base64"
+        )
         tools = len(json.dumps(body["tools"])) // 4 if body.get("tools") else 0
         return sizes + len(json.dumps(body.get("system", ""))) // 4 + tools
 
@@ -343,6 +351,23 @@ def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     return "".join(b.get("text", "") for b in content if b.get("type") == "text")
+
+
+#: Tokens an image or a base64 document counts for (the service does not count base64 bytes).
+MEDIA_TOKENS = 1500
+
+
+def _without_media(message: dict[str, Any]) -> dict[str, Any]:
+    content = message["content"]
+    if not isinstance(content, list):
+        return message
+    blocks = []
+    for b in content:
+        source = b.get("source") if isinstance(b, dict) else None
+        if isinstance(source, dict) and source.get("type") == "base64":
+            b = {**b, "source": {**source, "data": ""}}
+        blocks.append(b)
+    return {**message, "content": blocks}
 
 
 def _bad(message: str) -> APIError:

@@ -168,6 +168,39 @@ SchemaMultiOpt = Annotated[
         help="With --schema: a list of such objects (e.g. every person in a text).",
     ),
 ]
+CiteOpt = Annotated[
+    bool,
+    typer.Option("--cite", help="Ask for citations from attached documents (kept in --json)."),
+]
+WebOpt = Annotated[
+    bool,
+    typer.Option(
+        "--web",
+        help="Let Claude search the web and read pages (server tools); sources are "
+        "listed after the answer, e.g. --web 'What changed in Python 3.14?'.",
+    ),
+]
+WebDomainsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--web-domains",
+        help="With --web: only these domains, comma-separated, e.g. "
+        "--web-domains python.org,peps.python.org.",
+        show_default=False,
+    ),
+]
+MaxSearchesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-searches", min=1, help="With --web: at most N searches, e.g. --max-searches 3."
+    ),
+]
+SourcesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sources", help="In a pipe, print the cited sources on stderr (stdout: the answer)."
+    ),
+]
 
 
 @app.command(
@@ -251,39 +284,11 @@ def ask(
             "comes from the bytes); repeatable, e.g. -a report.pdf -a notes.txt.",
         ),
     ] = None,
-    cite: Annotated[
-        bool,
-        typer.Option("--cite", help="Ask for citations from attached documents (kept in --json)."),
-    ] = False,
-    web: Annotated[
-        bool,
-        typer.Option(
-            "--web",
-            help="Let Claude search the web and read pages (server tools); sources are "
-            "listed after the answer, e.g. --web 'What changed in Python 3.14?'.",
-        ),
-    ] = False,
-    web_domains: Annotated[
-        str | None,
-        typer.Option(
-            "--web-domains",
-            help="With --web: only these domains, comma-separated, e.g. "
-            "--web-domains python.org,peps.python.org.",
-            show_default=False,
-        ),
-    ] = None,
-    max_searches: Annotated[
-        int | None,
-        typer.Option(
-            "--max-searches", min=1, help="With --web: at most N searches, e.g. --max-searches 3."
-        ),
-    ] = None,
-    sources: Annotated[
-        bool,
-        typer.Option(
-            "--sources", help="In a pipe, print the cited sources on stderr (stdout: the answer)."
-        ),
-    ] = False,
+    cite: CiteOpt = False,
+    web: WebOpt = False,
+    web_domains: WebDomainsOpt = None,
+    max_searches: MaxSearchesOpt = None,
+    sources: SourcesOpt = False,
     download: DownloadOpt = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the complete Message object as JSON.")
@@ -597,6 +602,8 @@ def completion(
 @app.command(
     epilog="Examples:\n\n\b\n  claude-cli chat\n  claude-cli chat --session trip-plans\n"
     "  claude-cli chat -c\n  printf 'hi\\nand again\\n' | claude-cli chat -S demo\n"
+    "  claude-cli chat --web --web-domains python.org\n"
+    "  claude-cli chat --schema 'title, year int, genres list[str]'\n"
 )
 def chat(
     session: SessionOpt = None,
@@ -608,6 +615,13 @@ def chat(
     think: ThinkOpt = None,
     think_budget: ThinkBudgetOpt = None,
     show_thinking: ShowThinkingOpt = False,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
+    web: WebOpt = False,
+    web_domains: WebDomainsOpt = None,
+    max_searches: MaxSearchesOpt = None,
+    cite: CiteOpt = False,
+    sources: SourcesOpt = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
@@ -623,9 +637,25 @@ def chat(
     from .request import RequestOptions
 
     options = RequestOptions(
-        effort=effort, think=think, think_budget=think_budget, show_thinking=show_thinking
+        effort=effort,
+        think=think,
+        think_budget=think_budget,
+        show_thinking=show_thinking,
+        web=web,
+        web_domains=web_domains.split(",") if web_domains is not None else [],
+        max_searches=max_searches,
     )
-    run_chat(settings, session, _streams(), continue_last=continue_last, options=options)
+    run_chat(
+        settings,
+        session,
+        _streams(),
+        continue_last=continue_last,
+        options=options,
+        schema_text=schema,
+        schema_multi=schema_multi,
+        cite=cite,
+        sources=sources,
+    )
 
 
 sessions_app = typer.Typer(

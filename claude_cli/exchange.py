@@ -272,6 +272,7 @@ def send(
     getattr(streams.stdout, "check_open", lambda: None)()
     for note in prepared.notes:
         streams.note(note)
+    check_fit(settings, prepared.body, streams, client, registry)
     waiting: Waiting | None = None
     if can_wait_visibly(streams.stderr) and not prepared.prefill:
         # From here to the reply's first sign: a spinner on stderr (waiting.py).
@@ -371,6 +372,40 @@ def _send(
 
         streams.note(usage_line(message))
     return message
+
+
+def check_fit(
+    settings: Settings,
+    body: dict[str, Any],
+    streams: Streams,
+    client: Client,
+    registry: Registry | None,
+) -> None:
+    """Refuse a request that cannot fit the model's context window, warn when it is near
+    (context.py). Most requests are far from it: they cost no request at all."""
+    from . import context
+
+    model = body["model"]
+    guess = context.estimate(body)
+    window = Registry(settings.base_url, None).lookup(model).context  # known without asking
+    if not context.worth_counting(guess, window):
+        return
+    if registry is not None:
+        window = registry.lookup(model).context or window
+    if not window:
+        return  # a model nobody describes: the service decides
+    from .errors import CliError, UsageError
+    from .tokens import count_body
+
+    try:
+        count, exact = client.count_tokens(count_body(body)), True
+    except CliError:  # no count route (a gateway), or it failed: go by the guess
+        count, exact = guess, False
+    fit = context.judge(count, window, model, body["max_tokens"], exact=exact)
+    if fit.refuse:
+        raise UsageError(fit.refuse, context.TOO_LARGE_HINT)
+    if fit.warn:
+        streams.note(fit.warn)
 
 
 def _ran_server_tools(message: dict[str, Any]) -> bool:

@@ -100,3 +100,18 @@ def thinking_summarized_by_default(model: str) -> bool | None:
 
 
 PREFILL_MODELS_HINT = "claude-haiku-4-5 and claude-opus-4-5 accept it"
+
+
+#: Web tool versions (the docs' web search and web fetch pages, December 2026): the newest
+#: (`*_20260318`: dynamic filtering and response inclusion control) is taken by Claude 4.6
+#: and later; older models take only the basic versions, which every model with web tools
+#: accepts.
+WEB_TOOLS_NEWEST = ("web_search_20260318", "web_fetch_20260318")
+WEB_TOOLS_BASIC = ("web_search_20250305", "web_fetch_20250910")
+
+
+def web_tool_types(model: str) -> tuple[str, str]:
+    """(web search type, web fetch type) for this model. An id we cannot read (a gateway
+    alias) gets the basic versions: they are accepted everywhere web tools are."""
+    gen = model_generation(model)
+    return WEB_TOOLS_NEWEST if gen is not None and gen >= (4, 6) else WEB_TOOLS_BASIC

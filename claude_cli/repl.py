@@ -66,6 +66,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("undo", "", "drop the last exchange"),
     Command("image", "PATH|URL", "attach an image to your next message"),
     Command("attach", "PATH|URL", "attach a PDF, a text file or an image to your next message"),
+    Command("cite", "[on|off]", "citations from attached documents, shown as footnotes"),
+    Command("schema", "[--multi] [SCHEMA|-]", "answer as JSON matching SCHEMA ('name, age int')"),
+    Command("web", "[on|off]", "let Claude search the web and read pages (server tools)"),
     Command("sessions", "", "list saved sessions"),
     Command("usage", "", "tokens and estimated cost of this session"),
     Command("save", "NAME", "copy this conversation to a new name and continue there"),
@@ -112,6 +115,9 @@ class Chat:
         load_image: Callable[[str, Settings], dict[str, Any]] | None = None,
         options: RequestOptions | None = None,
         lookup: Callable[[str], Capabilities] = unknown,
+        schema_multi: bool = False,
+        cite: bool = False,
+        sources: bool = False,
     ) -> None:
         self.name = session.check_name(name) if name else session.auto_name()
         self.doc = session.read(self.name)
@@ -119,6 +125,9 @@ class Chat:
         self.pending_system = conversation.new_system(settings, self.doc)
         self.settings = _apply_doc(settings, self.doc)
         self.options = options or RequestOptions()
+        self.schema_multi = schema_multi  # options.schema asks for a list of objects
+        self.cite = cite  # citations on attached documents
+        self.sources = sources  # footnotes on stderr when stdout is not a terminal
         self.lookup = lookup
         self.send = send
         self.new_renderer = new_renderer
@@ -189,6 +198,11 @@ class Chat:
     # -- sending --------------------------------------------------------------
 
     def message(self, text: str) -> None:
+        for block in self.images:  # /cite decides for what is attached, until it is sent
+            if block.get("type") == "document":
+                block.pop("citations", None)
+                if self.cite:
+                    block["citations"] = {"enabled": True}
         turn = user_turn(text, self.images or None)
         self._reply(turn, history=None)
 
@@ -278,7 +292,52 @@ class Chat:
         explain_stop(message, self.note)
         refused = refusal_line(message)
         if refused:
+            if self.options.schema is not None:  # nothing was shown: the text is on stderr
+                self._raw(message)
             self.note(refused)
+        elif self.options.schema is not None:
+            self._show_data(message)
+        else:
+            self._show_sources(message)
+
+    def _raw(self, message: dict[str, Any]) -> None:
+        from .payload import message_text
+
+        text = message_text(message)
+        if text:
+            self.note(text)
+
+    def _show_data(self, message: dict[str, Any]) -> None:
+        """A /schema reply: its data as JSON; one that is not such data is an error (it is
+        saved already), its raw text on stderr."""
+        from .jsonout import write_json
+        from .payload import message_text
+        from .schema import SchemaMismatch, check
+
+        assert self.options.schema is not None
+        try:
+            data = check(
+                message, message_text(message), self.options.schema, multi=self.schema_multi
+            )
+        except SchemaMismatch:
+            self._raw(message)
+            raise
+        write_json(self.out, data)
+
+    def _show_sources(self, message: dict[str, Any]) -> None:
+        """Cited sources as numbered footnotes after the reply, as `ask` shows them."""
+        from .web import footnotes
+
+        notes = footnotes(message)
+        if not notes:
+            return
+        if isatty(self.out):
+            from .term import dim
+
+            self.out.write("\n" + dim(notes, self.out) + "\n")
+            self.out.flush()
+        elif self.sources:
+            self.note(notes)
 
     def _stopped(self, turn: dict[str, Any], renderer: _Recording, retry: bool) -> None:
         if self.interactive and isatty(self.out):
@@ -466,9 +525,64 @@ class Chat:
             return self.cmd_image(arg)
         from .documents import load_attachment
 
-        self.images.append(load_attachment(arg, self.settings))
+        self.images.append(load_attachment(arg, self.settings, cite=self.cite))
         self.image_names.append(arg)
         self.note(f"attached {arg} to your next message ({len(self.images)} attachment(s))")
+
+    def cmd_cite(self, arg: str) -> None:
+        word = arg.strip().lower()
+        if word not in ("", "on", "off"):
+            raise UsageError("/cite takes on or off")
+        if word:
+            self.cite = word == "on"
+        state = "on" if self.cite else "off"
+        self.note(f"citations from attached documents: {state}")
+
+    def cmd_web(self, arg: str) -> None:
+        word = arg.strip().lower()
+        if word not in ("", "on", "off"):
+            raise UsageError("/web takes on or off")
+        if word and (word == "on") != self.options.web:
+            self.options = replace(self.options, web=word == "on")
+            if _has_thinking(self.messages):
+                # Thinking is tied to the tools it was produced with (conversation.py).
+                self.note(
+                    "the tools change from your next message on: earlier thinking was made "
+                    "without them, so models leave it out (Claude Fable 5.2 refuses the "
+                    "request; /clear starts a new conversation)"
+                )
+        o = self.options
+        limits = [f"only {', '.join(o.web_domains)}"] if o.web_domains else []
+        if o.max_searches is not None:
+            limits.append(f"at most {o.max_searches} searches")
+        state = "on" + (f" ({'; '.join(limits)})" if limits else "") if o.web else "off"
+        self.note(f"web search and fetch: {state}")
+
+    def cmd_schema(self, arg: str) -> None:
+        multi = arg.startswith("--multi")
+        text = arg.removeprefix("--multi").strip() if multi else arg.strip()
+        if not text:
+            if multi:
+                raise UsageError("/schema --multi needs the fields of each item")
+            if self.options.schema is None:
+                self.note("schema: none (replies are text)")
+            else:
+                import json
+
+                kind = "a list of objects matching" if self.schema_multi else "JSON matching"
+                self.note(f"replies are {kind}: {json.dumps(self.options.schema)}")
+            return
+        if text == "-":
+            self.options = replace(self.options, schema=None)
+            self.schema_multi = False
+            self.note("schema removed: replies are text again")
+            return
+        from .schema import load
+
+        schema = load(text, multi=multi)  # a bad schema is an error; the old one stays
+        self.options = replace(self.options, schema=schema)
+        self.schema_multi = multi
+        self.note("replies are " + ("lists of objects" if multi else "JSON") + " from now on")
 
     def cmd_sessions(self, arg: str) -> None:
         rows = []
@@ -514,6 +628,15 @@ class Chat:
             doc[key] = value
 
         self.doc = session.modify(self.name, change)
+
+
+def _has_thinking(messages: list[dict[str, Any]]) -> bool:
+    return any(
+        isinstance(block, dict) and block.get("type") in ("thinking", "redacted_thinking")
+        for m in messages
+        if isinstance(m.get("content"), list)
+        for block in m["content"]
+    )
 
 
 def count_images(messages: list[dict[str, Any]]) -> int:
@@ -580,7 +703,7 @@ def run_tty(
         try:
             chat.handle(line)
         except CliError as e:
-            chat.note(f"error: {e.message}")
+            chat.note(f"error: {e.message}" + (f"\n{e.detail}" if e.detail else ""))
             if chat.failed is not None:
                 chat.note("your message is kept: /retry sends it again")
         except KeyboardInterrupt:
@@ -607,6 +730,9 @@ def make_prompt_session(
                 command, _, arg = text.partition(" ")
                 if command in ("/image", "/attach"):
                     yield from paths.get_completions(Document(arg, len(arg)), complete_event)
+                elif command == "/schema" and arg.startswith("@"):  # a schema file
+                    path = arg[1:]
+                    yield from paths.get_completions(Document(path, len(path)), complete_event)
                 elif command == "/model":
                     for model in chat.known_models():
                         if model.startswith(arg):
@@ -693,9 +819,14 @@ def run_chat(
     *,
     continue_last: bool = False,
     options: RequestOptions | None = None,
+    schema_text: str | None = None,
+    schema_multi: bool = False,
+    cite: bool = False,
+    sources: bool = False,
 ) -> None:
     """`claude-cli chat`: the real client, renderer and front end."""
     from . import exchange
+    from .request import web_tools
 
     if name and continue_last:
         raise UsageError("--session and --continue do not go together")
@@ -707,6 +838,14 @@ def run_chat(
         session.check_name(name)  # before anything else can fail or be sent
     interactive = streams.stdin_tty
     options = options or RequestOptions()
+    # Bad --schema or --web-domains fail now, before the first message is typed.
+    if schema_text is not None:
+        from .schema import load
+
+        options = replace(options, schema=load(schema_text, multi=schema_multi))
+    elif schema_multi:
+        raise UsageError("--schema-multi needs --schema: the fields of each item")
+    web_tools(options, settings.model)
     link = exchange.Link(settings, streams)
     client = link.client
 
@@ -720,13 +859,19 @@ def run_chat(
         name=name,
         send=send_one,
         new_renderer=lambda: exchange.make_renderer(
-            streams, plain=not interactive, show_thinking=chat.options.show_thinking
+            streams,
+            json_out=chat.options.schema is not None,  # the data is printed once checked
+            plain=not interactive,
+            show_thinking=chat.options.show_thinking,
         ),
         out=streams.stdout,
         note=streams.note,
         interactive=interactive,
         options=options,
         lookup=link.lookup,
+        schema_multi=schema_multi,
+        cite=cite,
+        sources=sources,
     )
     try:
         with stop_signals(chat) as caught:

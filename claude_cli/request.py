@@ -23,6 +23,7 @@ from .models import (
     supports_prefill,
     takes_sampling,
     takes_system_messages,
+    web_tool_types,
 )
 from .payload import clean_prefill, conversation, user_turn
 
@@ -30,9 +31,6 @@ Lookup = Callable[[str], Capabilities]
 #: `--think` on a model that takes only a manual budget, when no --think-budget is given.
 DEFAULT_THINK_BUDGET = 4096
 MIN_THINK_BUDGET = 1024
-#: Server tool versions (../shared/api-notes.md, December 2026).
-WEB_SEARCH_TOOL = "web_search_20260318"
-WEB_FETCH_TOOL = "web_fetch_20260318"
 #: How a new system prompt reaches a model without mid-conversation system messages.
 INSTRUCTION_PREFIX = "[New system instructions for the rest of this conversation]\n"
 
@@ -218,15 +216,17 @@ def fold_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def web_tools(opts: RequestOptions) -> list[dict[str, Any]]:
-    """`tools` for --web: search and fetch, limited as asked (the service runs both)."""
+def web_tools(opts: RequestOptions, model: str) -> list[dict[str, Any]]:
+    """`tools` for --web: search and fetch in the versions the model takes, limited as
+    asked (the service runs both)."""
     if not opts.web:
         if opts.web_domains or opts.max_searches is not None:
             flag = "--web-domains" if opts.web_domains else "--max-searches"
             raise UsageError(f"{flag} needs --web")
         return []
-    search: dict[str, Any] = {"type": WEB_SEARCH_TOOL, "name": "web_search"}
-    fetch: dict[str, Any] = {"type": WEB_FETCH_TOOL, "name": "web_fetch"}
+    search_type, fetch_type = web_tool_types(model)
+    search: dict[str, Any] = {"type": search_type, "name": "web_search"}
+    fetch: dict[str, Any] = {"type": fetch_type, "name": "web_fetch"}
     domains = [d.strip() for d in opts.web_domains if d.strip()]
     if opts.web_domains and not domains:
         raise UsageError("--web-domains needs at least one domain, e.g. --web-domains python.org")
@@ -346,7 +346,7 @@ def shape(
         output_config["format"] = {"type": "json_schema", "schema": opts.schema}
     if output_config:
         body["output_config"] = output_config
-    tools = web_tools(opts)
+    tools = web_tools(opts, model)
     if tools:
         body["tools"] = tools
     if cache:

@@ -26,7 +26,7 @@ _claude_cli_options() {
         'tokens') _cc_words='-m --model -s --system -i --image -a --attach --web --schema --schema-multi --effort --no-think --think -S --session --max-retries --timeout -h --help' ;;
         'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
         'completion') _cc_words='-h --help' ;;
-        'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --max-retries --timeout -h --help' ;;
+        'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --schema --schema-multi --web --web-domains --max-searches --cite --sources --max-retries --timeout -h --help' ;;
         'models') _cc_words='--json -h --help' ;;
         'models show') _cc_words='--json -h --help' ;;
         'sessions') _cc_words='-h --help' ;;
@@ -119,6 +119,9 @@ _claude_cli_value_kind() {
         'chat/--max-tokens') _cc_kind='text' ;;
         'chat/--effort') _cc_kind='text' ;;
         'chat/--think-budget') _cc_kind='text' ;;
+        'chat/--schema') _cc_kind='text' ;;
+        'chat/--web-domains') _cc_kind='text' ;;
+        'chat/--max-searches') _cc_kind='text' ;;
         'chat/--max-retries') _cc_kind='text' ;;
         'chat/--timeout') _cc_kind='text' ;;
         'sessions list/-n') _cc_kind='text' ;;

@@ -33,6 +33,9 @@ class ModelRules:
     images: bool = True
     pdfs: bool = True
     structured: bool = True  # output_config.format (structured outputs)
+    # Web tools with dynamic filtering (web_search_20260209+, web_fetch_20260209+): Claude 4.6
+    # and later (the docs' web search page); older models take only the basic versions.
+    dynamic_web: bool = True
     extra: dict[str, bool] = field(default_factory=dict)
 
 
@@ -123,6 +126,7 @@ RULES: list[ModelRules] = [
         prefill=True,
         system_messages=False,
         summarized_by_default=True,
+        dynamic_web=False,
     ),
     ModelRules(
         "claude-haiku-4-5",
@@ -136,6 +140,7 @@ RULES: list[ModelRules] = [
         prefill=True,
         system_messages=False,
         summarized_by_default=True,
+        dynamic_web=False,
     ),
 ]
 BY_ID = {r.id: r for r in RULES}

@@ -245,6 +245,7 @@ class FakeAPI:
                 )
         self._check_prefixes(body, rules)
         _check_format(body, rules)
+        _check_web_tools(body, rules)
         _check_documents(messages, rules)
         images = [
             b
@@ -300,6 +301,26 @@ class FakeAPI:
                     )
                 self.dropped.append(f"messages.{i}.content.{j}: prefix changed")
 
+    def input_size(self, body: dict[str, Any]) -> int:
+        """The request's input tokens as this server counts them (count_tokens says this)."""
+        sizes = sum(len(json.dumps(_without_media(m))) // 4 + 1 for m in body["messages"])
+        sizes += MEDIA_TOKENS * sum(
+            1
+            for m in body["messages"]
+            if isinstance(m["content"], list)
+            for b in m["content"]
+            if b.get("type") in ("image", "document")
+            and (b.get("source") or {}).get("type") == "base64"
+        )
+        tools = len(json.dumps(body["tools"])) // 4 if body.get("tools") else 0
+        return sizes + len(json.dumps(body.get("system", ""))) // 4 + tools
+
+    def check_window(self, body: dict[str, Any]) -> None:
+        """A prompt larger than the model's context window is refused, as the service does."""
+        size, window = self.input_size(body), self.rules[body["model"]].context
+        if size > window:
+            raise _bad(f"prompt is too long: {size} tokens > {window} maximum")
+
     def usage_for(self, body: dict[str, Any], output_tokens: int) -> dict[str, int]:
         sizes = [len(json.dumps(m)) // 4 + 1 for m in body["messages"]]
         total = sum(sizes) + len(json.dumps(body.get("system", ""))) // 4
@@ -330,6 +351,23 @@ def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     return "".join(b.get("text", "") for b in content if b.get("type") == "text")
+
+
+#: Tokens an image or a base64 document counts for (the service does not count base64 bytes).
+MEDIA_TOKENS = 1500
+
+
+def _without_media(message: dict[str, Any]) -> dict[str, Any]:
+    content = message["content"]
+    if not isinstance(content, list):
+        return message
+    blocks = []
+    for b in content:
+        source = b.get("source") if isinstance(b, dict) else None
+        if isinstance(source, dict) and source.get("type") == "base64":
+            b = {**b, "source": {**source, "data": ""}}
+        blocks.append(b)
+    return {**message, "content": blocks}
 
 
 def _bad(message: str) -> APIError:
@@ -432,6 +470,40 @@ def _check_format(body: dict[str, Any], rules: ModelRules) -> None:
                 walk(value, f"{where}.{key}")
 
     walk(fmt["schema"], "output_config.format.schema")
+
+
+#: Web tool versions without dynamic filtering: the only ones models before Claude 4.6 take.
+BASIC_WEB_TOOLS = {"web_search": "web_search_20250305", "web_fetch": "web_fetch_20250910"}
+
+
+def _check_web_tools(body: dict[str, Any], rules: ModelRules) -> None:
+    """Tool versions the model takes, and web blocks of earlier turns sent back whole (the
+    service needs their encrypted content to read them again)."""
+    for i, tool in enumerate(body.get("tools") or []):
+        kind = str(tool.get("type", ""))
+        name = kind.rsplit("_", 1)[0]
+        if name in BASIC_WEB_TOOLS and not rules.dynamic_web and kind != BASIC_WEB_TOOLS[name]:
+            raise _bad(
+                f"tools.{i}.type: '{kind}' is not supported for this model; "
+                f"use '{BASIC_WEB_TOOLS[name]}'"
+            )
+    for i, message in enumerate(body["messages"]):
+        content = message["content"]
+        if message["role"] != "assistant" or not isinstance(content, list):
+            continue
+        for j, block in enumerate(content):
+            where = f"messages.{i}.content.{j}"
+            if block.get("type") == "web_search_tool_result" and isinstance(
+                block.get("content"), list
+            ):
+                for result in block["content"]:
+                    if not result.get("encrypted_content"):
+                        raise _bad(f"{where}: web_search_result.encrypted_content is required")
+            for cite in block.get("citations") or []:
+                if cite.get("type") == "web_search_result_location" and not cite.get(
+                    "encrypted_index"
+                ):
+                    raise _bad(f"{where}: citations: encrypted_index is required")
 
 
 def continues_tool_turn(message: dict[str, Any]) -> bool:
@@ -843,6 +915,7 @@ class _Handler(BaseHTTPRequestHandler):
             if body is None:
                 raise APIError(400, "invalid_request_error", "body is not JSON")
             self.api.check(headers, body)
+            self.api.check_window(body)
         except APIError as e:
             if e.status == 400:
                 self.api.invalid.append(e.message)
@@ -1024,8 +1097,7 @@ class _Handler(BaseHTTPRequestHandler):
             if e.status == 400:
                 self.api.invalid.append(e.message)
             return self._error(e.status, e.error_type, e.message)
-        tools = len(json.dumps(body.get("tools", []))) // 4 if body.get("tools") else 0
-        count = self.api.usage_for(body, 0)["input_tokens"] + tools
+        count = self.api.input_size(body)
         self.api.counted.append(count)
         self._json(200, {"input_tokens": count})
 

@@ -4,7 +4,12 @@ server_tool_use → web_search_tool_result → cited text stream (and pause_turn
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 
+import pytest
+
+from fakeapi import API_KEY
 from terminal import read_all, spawn
 
 ANSWER = "According to the web, The answer is 42.\n"
@@ -20,6 +25,42 @@ def test_web_sends_both_tools_and_a_pipe_gets_the_answer_only(run, api) -> None:
     assert r.out == ANSWER
     assert r.err == ""
     assert api.invalid == []
+
+
+def test_models_before_4_6_get_the_basic_tool_versions(run, api) -> None:
+    for model in ("claude-haiku-4-5", "claude-opus-4-5-20251101"):
+        r = run("ask", "--web", "-m", model, "What is the answer?")
+        assert r.code == 0, r.err
+        assert [t["type"] for t in api.last_body["tools"]] == [
+            "web_search_20250305",
+            "web_fetch_20250910",
+        ]
+        assert r.out == ANSWER
+    r = run("ask", "--web", "-m", "claude-opus-4-6", "q")
+    assert [t["type"] for t in api.last_body["tools"]] == [
+        "web_search_20260318",
+        "web_fetch_20260318",
+    ]
+
+
+@pytest.mark.allow_invalid
+def test_the_test_server_refuses_dynamic_filtering_versions_on_older_models(api) -> None:
+    body = {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 10,
+        "messages": [{"role": "user", "content": "q"}],
+        "tools": [{"type": "web_search_20260318", "name": "web_search"}],
+    }
+    request = urllib.request.Request(
+        api.url + "/v1/messages",
+        json.dumps(body).encode(),
+        {"x-api-key": API_KEY, "anthropic-version": "2023-06-01"}
+        | {"content-type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 400
+    assert "use 'web_search_20250305'" in caught.value.read().decode()
 
 
 def test_sources_go_to_stderr_when_asked(run, api) -> None:

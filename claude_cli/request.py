@@ -169,7 +169,7 @@ def max_tokens_for(settings: Settings, thinking: dict[str, Any] | None) -> int:
     budget = (thinking or {}).get("budget_tokens")
     if not budget or budget < settings.max_tokens:
         return settings.max_tokens
-    if settings.chose("max_tokens"):
+    if settings.source("max_tokens") == "flag":  # a config or env default may grow
         raise UsageError(
             f"--think-budget {budget} must be below --max-tokens ({settings.max_tokens}): "
             "thinking is part of the reply's tokens"

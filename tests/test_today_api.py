@@ -107,6 +107,23 @@ def test_think_asks_the_way_each_model_takes_it(api, run, model) -> None:
     assert body["messages"][0]["content"] == "q"
 
 
+@pytest.mark.parametrize("where", ["config", "env"])
+def test_a_max_tokens_default_grows_to_make_room_for_thinking(api, run, home, where) -> None:
+    """The README's example config (max_tokens = 1000) must not break --think."""
+    env = {}
+    if where == "config":
+        (home / "config" / "claude-cli").mkdir(parents=True, exist_ok=True)
+        (home / "config" / "claude-cli" / "config.toml").write_text("max_tokens = 1000\n")
+    else:
+        env["CLAUDE_CLI_MAX_TOKENS"] = "1000"
+    r = run("ask", "-m", "claude-haiku-4-5", "--think", "q", env=env)
+    assert r.code == 0, r.err
+    assert api.last_body["thinking"] == {"type": "enabled", "budget_tokens": 4096}
+    assert api.last_body["max_tokens"] == 4096 + 1000
+    flag = run("ask", "-m", "claude-haiku-4-5", "--think", "--max-tokens", "1000", "q")
+    assert flag.code == 2 and "must be below --max-tokens (1000)" in flag.err
+
+
 def test_think_budget_is_refused_for_adaptive_models_before_sending(api, run) -> None:
     r = run("ask", "-m", "claude-sonnet-5-5", "--think-budget", "2000", "q")
     assert one_line_error(r) and r.code == 2

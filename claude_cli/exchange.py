@@ -151,6 +151,34 @@ class _Undisturbed:
         self._call("finish")
 
 
+class _PrefillFirst:
+    """Shows the prefill (the reply's given start) with the reply's first text, never
+    before: a request that fails must leave nothing on stdout (`> out.txt`, `| jq`)."""
+
+    def __init__(self, inner: _Undisturbed, prefill: str) -> None:
+        self.inner = inner
+        self.pending = prefill
+
+    def release(self) -> None:
+        if self.pending:
+            pending, self.pending = self.pending, ""
+            self.inner.text(pending)
+
+    def text(self, text: str) -> None:
+        if text:
+            self.release()
+        self.inner.text(text)
+
+    def thinking(self, text: str) -> None:
+        self.inner.thinking(text)
+
+    def thinking_started(self) -> None:
+        self.inner.thinking_started()
+
+    def finish(self) -> None:
+        self.inner.finish()
+
+
 class _UntilFirstSign:
     """A renderer that erases the waiting indicator before the reply's first sign
     reaches the terminal. While the model thinks unseen the spinner goes on, named
@@ -274,7 +302,7 @@ def send(
         streams.note(note)
     check_fit(settings, prepared.body, streams, client, registry)
     waiting: Waiting | None = None
-    if can_wait_visibly(streams.stderr) and not prepared.prefill:
+    if can_wait_visibly(streams.stderr):
         # From here to the reply's first sign: a spinner on stderr (waiting.py).
         waiting = Waiting(streams.stderr).start()
         renderer = _UntilFirstSign(renderer, waiting, _shows_thinking(renderer))
@@ -307,9 +335,7 @@ def _send(
     registry: Registry | None,
     json_out: bool,
 ) -> dict[str, Any]:
-    renderer = _Undisturbed(renderer)
-    if prepared.prefill:
-        renderer.text(prepared.prefill)
+    renderer = _PrefillFirst(_Undisturbed(renderer), prepared.prefill or "")
     from .reply import fetch, stream_reply
     from .web import MAX_CONTINUATIONS, continuation, merged, status_line
 
@@ -339,6 +365,7 @@ def _send(
                 streams.note(f"the service paused this turn; continuing ({n}/{MAX_CONTINUATIONS})")
             more = one(continuation(prepared.body, message["content"]))
             message = merged(message, more)
+        renderer.release()  # an empty reply is still the prefill
     except StreamInterrupted:
         renderer.finish()
         raise

@@ -498,3 +498,25 @@ def test_prefill_in_a_session_whose_model_refuses_it_is_an_error(api, run) -> No
     api.reply("B")
     r = run("ask", "-S", "quiz", "-m", "claude-haiku-4-5", "--prefill", "The answer is (", "q2")
     assert (r.code, r.out) == (0, "The answer is (B\n")
+
+
+@pytest.mark.parametrize("fault", [(400, "invalid_request_error"), (401, "authentication_error")])
+def test_a_failed_request_leaves_no_prefill_on_stdout(api, run, fault) -> None:
+    api.fail(fault[0], fault[1], "no")
+    r = run("ask", "-m", "claude-haiku-4-5", "--prefill", "{", "--max-retries", "0", "x")
+    assert r.code != 0 and r.out == ""
+
+
+def test_an_unreachable_server_leaves_no_prefill_on_stdout(run) -> None:
+    env = {"ANTHROPIC_BASE_URL": "http://127.0.0.1:9"}
+    r = run(
+        "ask", "-m", "claude-haiku-4-5", "--prefill", "PREFIX", "--max-retries", "0", "x", env=env
+    )
+    assert (r.code, r.out) == (4, "")
+
+
+@pytest.mark.parametrize("mode", [(), ("--no-stream",)])
+def test_the_prefill_is_shown_with_the_reply(api, run, mode) -> None:
+    api.reply('"a": 1}')
+    r = run("ask", *mode, "-m", "claude-haiku-4-5", "--prefill", "{", "x")
+    assert (r.code, r.out) == (0, '{"a": 1}\n'), r.err

@@ -1,7 +1,8 @@
 """Entry point for `claude-cli` and `python -m claude_cli`.
 
 `--version` is answered before Typer is imported: it is the one call scripts
-make in a loop, so it should cost no more than Python itself.
+make in a loop, so it should cost no more than Python itself. So is a plain
+`ask` (fast_ask.py): Typer and its click commands cost more than a short answer.
 
 A bare prompt is `ask`: `claude-cli "2+2?"` and `claude-cli -m claude-haiku-4-5 hi`
 run `claude-cli ask ...`. Command names are reserved (`claude-cli ask chat` asks
@@ -37,6 +38,20 @@ def with_default_command(args: list[str]) -> list[str]:
 
 
 def main() -> None:
+    # Ctrl-C while Python is still importing (before any command has its own
+    # handler) ends quietly with 130, like Ctrl-C anywhere else: no traceback.
+    try:
+        _main()
+    except KeyboardInterrupt:
+        try:
+            sys.stderr.write("claude-cli: interrupted\n")
+            sys.stderr.flush()
+        except (AttributeError, OSError):
+            pass
+        sys.exit(130)
+
+
+def _main() -> None:
     if sys.argv[1:] == ["--version"]:
         from . import __version__
 
@@ -47,6 +62,15 @@ def main() -> None:
         except (OSError, AttributeError, ValueError):
             pass  # stdout closed, full or gone: the full path below says so properly
     sys.argv[1:] = with_default_command(sys.argv[1:])
+    if sys.argv[1:2] == ["ask"]:
+        from .fast_ask import parse
+
+        flags = parse(sys.argv[2:])
+        if flags is not None:  # a plain ask: no Typer to import (fast_ask.py says why)
+            from .fast_ask import ask_from_flags
+            from .guard import guarded
+
+            guarded(lambda: ask_from_flags(flags))
     from .cli import run
 
     run()

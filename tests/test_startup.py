@@ -7,6 +7,7 @@ it imported. No timing here: the benchmark suite (bench/) measures time.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -91,3 +92,79 @@ def test_piped_ask_never_imports_rich(api, cli_env: dict[str, str]) -> None:
     assert modules.isdisjoint({"rich", "markdown_it", "pygments"}), sorted(
         modules & {"rich", "markdown_it", "pygments"}
     )
+
+
+def test_plain_piped_ask_does_not_import_typer(api, cli_env: dict[str, str]) -> None:
+    # Typer and its click commands cost more than a short answer (issue 11): a plain
+    # ask is parsed by claude_cli/fast_ask.py.
+    api.reply("four")
+    out, modules = imported(["ask", "-m", "claude-haiku-4-5", "--max-tokens", "9", "2+2?"], cli_env)
+    assert out.startswith("four")
+    assert "typer" not in modules
+
+
+def test_bare_prompt_takes_the_fast_path_too(api, cli_env: dict[str, str]) -> None:
+    api.reply("four")
+    out, modules = imported(["2+2?"], cli_env)
+    assert out.startswith("four")
+    assert "typer" not in modules
+
+
+def test_command_annotations_are_not_strings() -> None:
+    # With string annotations (from __future__ import annotations in cli.py) Typer
+    # evaluates each one twice on every run: 4x the cost of building the commands.
+    from claude_cli.cli import app
+
+    def callbacks(typer_app):
+        if typer_app.registered_callback is not None:
+            yield typer_app.registered_callback.callback
+        for command in typer_app.registered_commands:
+            yield command.callback
+        for group in typer_app.registered_groups:
+            yield from callbacks(group.typer_instance)
+
+    found = list(callbacks(app))
+    assert len(found) > 20
+    for callback in found:
+        strings = {k: v for k, v in callback.__annotations__.items() if isinstance(v, str)}
+        assert not strings, (callback.__name__, strings)
+
+
+@pytest.mark.parametrize(
+    ("args", "trigger"),
+    [
+        (["--help"], "typer._click.core"),
+        (["--help"], "typer.completion"),
+        (["ask", "hi"], "claude_cli.fast_ask"),
+        (["ask", "hi"], "claude_cli.config"),
+        (["ask", "hi"], "httpcore"),
+    ],
+)
+def test_ctrl_c_while_importing_exits_130_quietly(
+    args: list[str], trigger: str, cli_env: dict[str, str]
+) -> None:
+    # -X importtime reports each import on stderr as it finishes: SIGINT is sent
+    # when `trigger` is imported, while its importer (and much else) is still going.
+    proc = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "claude_cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=cli_env,
+        text=True,
+    )
+    assert proc.stderr is not None
+    sent = False
+    talk = []
+    for line in proc.stderr:
+        if line.startswith("import time:"):
+            if not sent and line.rsplit("|", 1)[-1].strip() == trigger:
+                proc.send_signal(signal.SIGINT)
+                sent = True
+        else:
+            talk.append(line)
+    code = proc.wait(timeout=60)
+    assert sent, f"{trigger} was never imported"
+    assert "Traceback" not in "".join(talk), "".join(talk)
+    assert code == 130, "".join(talk)
+    assert "".join(talk).strip() == "claude-cli: interrupted"

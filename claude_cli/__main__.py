@@ -2,7 +2,8 @@
 
 `--version` is answered before Typer is imported: it is the one call scripts
 make in a loop, so it should cost no more than Python itself. So is a plain
-`ask` (fast_ask.py): Typer and its click commands cost more than a short answer.
+`ask` (fast_ask.py): Typer and its click commands cost more than a short answer;
+and `--help`, from the text Typer prints (root_help.py, generated and checked).
 
 A bare prompt is `ask`: `claude-cli "2+2?"` and `claude-cli -m claude-haiku-4-5 hi`
 run `claude-cli ask ...`. Command names are reserved (`claude-cli ask chat` asks
@@ -61,6 +62,11 @@ def _main() -> None:
             return
         except (OSError, AttributeError, ValueError):
             pass  # stdout closed, full or gone: the full path below says so properly
+    if sys.argv[1:] in (["--help"], ["-h"]) and _columns() >= 80:
+        from .guard import guarded
+        from .root_help import TEXT  # what Typer prints here (tools/gen_root_help.py)
+
+        guarded(lambda: print(TEXT, end=""))
     sys.argv[1:] = with_default_command(sys.argv[1:])
     if sys.argv[1:2] == ["ask"]:
         from .fast_ask import parse
@@ -74,6 +80,22 @@ def _main() -> None:
     from .cli import run
 
     run()
+
+
+def _columns() -> int:
+    """The width click formats help for: shutil.get_terminal_size's, without shutil."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 if __name__ == "__main__":

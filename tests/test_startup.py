@@ -10,6 +10,7 @@ import json
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -133,8 +134,8 @@ def test_command_annotations_are_not_strings() -> None:
 @pytest.mark.parametrize(
     ("args", "trigger"),
     [
-        (["--help"], "typer._click.core"),
-        (["--help"], "typer.completion"),
+        (["ask", "--help"], "typer._click.core"),
+        (["ask", "--help"], "typer.completion"),
         (["ask", "hi"], "claude_cli.fast_ask"),
         (["ask", "hi"], "claude_cli.config"),
         (["ask", "hi"], "httpcore"),
@@ -168,3 +169,25 @@ def test_ctrl_c_while_importing_exits_130_quietly(
     assert "Traceback" not in "".join(talk), "".join(talk)
     assert code == 130, "".join(talk)
     assert "".join(talk).strip() == "claude-cli: interrupted"
+
+
+def test_root_help_text_is_what_typer_prints() -> None:
+    # `claude-cli --help` prints claude_cli/root_help.py without Typer: it must be fresh.
+    generator = Path(__file__).resolve().parent.parent / "tools" / "gen_root_help.py"
+    done = subprocess.run([sys.executable, str(generator), "--check"], timeout=60)
+    assert done.returncode == 0, "claude_cli/root_help.py is stale: run tools/gen_root_help.py"
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_root_help_does_not_import_typer(flag: str, cli_env: dict[str, str]) -> None:
+    from claude_cli.root_help import TEXT
+
+    out, modules = imported([flag], {**cli_env, "COLUMNS": "120"})
+    assert out.strip() == TEXT.strip()
+    assert "typer" not in modules
+
+
+def test_narrow_terminal_help_goes_through_typer(cli_env: dict[str, str]) -> None:
+    out, modules = imported(["--help"], {**cli_env, "COLUMNS": "60"})
+    assert "Usage: claude-cli" in out
+    assert "typer" in modules

@@ -31,6 +31,8 @@ MAX_TIMEOUT = 86400.0
 
 @dataclass
 class Settings:
+    """Every setting, resolved from flags, environment, config file and defaults."""
+
     model: str = DEFAULT_MODEL
     max_tokens: int = 4096
     system: str | None = None

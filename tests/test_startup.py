@@ -191,3 +191,35 @@ def test_narrow_terminal_help_goes_through_typer(cli_env: dict[str, str]) -> Non
     out, modules = imported(["--help"], {**cli_env, "COLUMNS": "60"})
     assert "Usage: claude-cli" in out
     assert "typer" in modules
+
+
+DOC_PROBE = """
+import dataclasses, json, sys
+sys.argv = ["claude-cli", "ask", "q"]
+undocumented = []
+make = dataclasses._process_class
+def process(cls, *args, **kw):
+    if cls.__doc__ is None and cls.__module__.startswith("claude_cli"):
+        undocumented.append(cls.__qualname__)
+    return make(cls, *args, **kw)
+dataclasses._process_class = process
+from claude_cli.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nRESULT=" + json.dumps([undocumented, sorted(sys.modules)]) + "\\n")
+"""
+
+
+def test_piped_ask_path_is_lean(api, cli_env: dict[str, str]) -> None:
+    # A dataclass without a docstring gets one built from inspect.signature at import
+    # (~0.5 ms each); the partial-JSON parser is for cut-off tool input only.
+    api.reply("four")
+    done = subprocess.run(
+        [sys.executable, "-c", DOC_PROBE], capture_output=True, text=True, env=cli_env, timeout=60
+    )
+    undocumented, modules = json.loads(done.stderr.rsplit("RESULT=", 1)[1])
+    assert done.stdout.startswith("four")
+    assert undocumented == []
+    assert "claude_cli.partial_json" not in modules

@@ -426,7 +426,7 @@ def test_an_rgba_image_stays_within_its_estimate(cli_env, api, tmp_path):
 
     path = tmp_path / "rgba.png"
     path.write_bytes(raw_png(10000, 2000, channels=4))
-    base_code, _, base = peak_rss_mb(["ask", "-i", str(tmp_path / "none.png"), "hi"], cli_env)
+    _, _, base = peak_rss_mb(["ask", "-i", str(tmp_path / "none.png"), "hi"], cli_env)
     code, err, peak = peak_rss_mb(["ask", "-i", str(path), "--dry-run", "hi"], cli_env)
     assert code == 0, err
     estimate_mb = decode_cost("RGBA", (10000, 2000)) / 2**20

@@ -588,9 +588,9 @@ def main(argv: list[str] | None = None) -> int:
         "images": part_images,
     }
     report = Report()
-    print("\n".join(machine()), flush=True)
     with tempfile.TemporaryDirectory(prefix="claude-cli-bench-") as tmp:
         world = make_world(args, Path(tmp))
+        print("\n".join(machine()), flush=True)
         errors = 0
         try:
             for name in args.parts:

@@ -62,13 +62,13 @@ def _main() -> None:
             return
         except (OSError, AttributeError, ValueError):
             pass  # stdout closed, full or gone: the full path below says so properly
-    if sys.argv[1:] in (["--help"], ["-h"]) and _columns() >= 80:
+    if sys.argv[1:] in (["--help"], ["-h"]) and _columns() >= 80 and not _completing():
         from .guard import guarded
         from .root_help import TEXT  # what Typer prints here (tools/gen_root_help.py)
 
         guarded(lambda: print(TEXT, end=""))
     sys.argv[1:] = with_default_command(sys.argv[1:])
-    if sys.argv[1:2] == ["ask"]:
+    if sys.argv[1:2] == ["ask"] and not _completing():
         from .fast_ask import parse
 
         flags = parse(sys.argv[2:])
@@ -80,6 +80,13 @@ def _main() -> None:
     from .cli import run
 
     run()
+
+
+def _completing() -> bool:
+    """Typer's own shell completion (`--install-completion`) asks the program itself."""
+    import os
+
+    return "_CLAUDE_CLI_COMPLETE" in os.environ
 
 
 def _columns() -> int:

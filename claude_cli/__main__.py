@@ -1,7 +1,9 @@
 """Entry point for `claude-cli` and `python -m claude_cli`.
 
 `--version` is answered before Typer is imported: it is the one call scripts
-make in a loop, so it should cost no more than Python itself.
+make in a loop, so it should cost no more than Python itself. So is a plain
+`ask` (fast_ask.py): Typer and its click commands cost more than a short answer;
+and `--help`, from the text Typer prints (root_help.py, generated and checked).
 
 A bare prompt is `ask`: `claude-cli "2+2?"` and `claude-cli -m claude-haiku-4-5 hi`
 run `claude-cli ask ...`. Command names are reserved (`claude-cli ask chat` asks
@@ -103,6 +105,20 @@ def _stdin_piped() -> bool:
 
 def main() -> None:
     sys.stderr = BestEffortStderr(sys.stderr)  # type: ignore[assignment]
+    # Ctrl-C while Python is still importing (before any command has its own
+    # handler) ends quietly with 130, like Ctrl-C anywhere else: no traceback.
+    try:
+        _main()
+    except KeyboardInterrupt:
+        try:
+            sys.stderr.write("claude-cli: interrupted\n")
+            sys.stderr.flush()
+        except (AttributeError, OSError):
+            pass
+        sys.exit(130)
+
+
+def _main() -> None:
     if sys.argv[1:] == ["--version"]:
         from . import __version__
 
@@ -112,6 +128,11 @@ def main() -> None:
             return
         except (OSError, AttributeError, ValueError):
             pass  # stdout closed, full or gone: the full path below says so properly
+    if sys.argv[1:] in (["--help"], ["-h"]) and _columns() >= 80 and not _completing():
+        from .guard import guarded
+        from .root_help import TEXT  # what Typer prints here (tools/gen_root_help.py)
+
+        guarded(lambda: print(TEXT, end=""))
     meant = mistyped_root_option(sys.argv[1]) if sys.argv[1:] else None
     if meant:
         from .term import clean
@@ -130,10 +151,43 @@ def main() -> None:
             f"to ask about the word itself: claude-cli ask {word} ...)\n"
         )
         sys.exit(2)
-    sys.argv[1:] = with_default_command(sys.argv[1:], stdin_piped=_stdin_piped())
+    piped = not _completing() and _stdin_piped()
+    sys.argv[1:] = with_default_command(sys.argv[1:], stdin_piped=piped)
+    if sys.argv[1:2] == ["ask"] and not _completing():
+        from .fast_ask import parse
+
+        flags = parse(sys.argv[2:])
+        if flags is not None:  # a plain ask: no Typer to import (fast_ask.py says why)
+            from .fast_ask import ask_from_flags
+            from .guard import guarded
+
+            guarded(lambda: ask_from_flags(flags))
     from .cli import run
 
     run()
+
+
+def _completing() -> bool:
+    """Typer's own shell completion (`--install-completion`) asks the program itself."""
+    import os
+
+    return "_CLAUDE_CLI_COMPLETE" in os.environ
+
+
+def _columns() -> int:
+    """The width click formats help for: shutil.get_terminal_size's, without shutil."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 if __name__ == "__main__":

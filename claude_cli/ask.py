@@ -24,6 +24,8 @@ __all__ = ["AskOptions", "make_client", "make_renderer", "run_ask", "send"]
 
 @dataclass
 class AskOptions:
+    """What `ask` was told to do, as cli.ask / fast_ask parsed it."""
+
     words: list[str] = field(default_factory=list)
     prefill: str | None = None
     stop: list[str] = field(default_factory=list)

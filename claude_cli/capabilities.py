@@ -32,6 +32,8 @@ Fetch = Callable[[str], "dict[str, Any] | None"]  # model id -> model object, No
 
 @dataclass(frozen=True)
 class Capabilities:
+    """What one model takes: thinking, effort levels, limits."""
+
     model: str
     thinking: frozenset[str] = field(default_factory=frozenset)  # "adaptive", "enabled"
     effort: tuple[str, ...] = ()

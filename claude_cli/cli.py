@@ -3,9 +3,11 @@
 Only typer and our light modules are imported here: every `--help` and every
 Tab press runs this file, so httpx, rich, prompt_toolkit and Pillow are
 imported inside the commands that need them.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Typer would evaluate every string
+annotation twice (inspect.signature and get_type_hints) on each run, which was
+most of the cost of building the commands (tests/test_startup.py guards it).
+"""
 
 import sys
 from enum import Enum
@@ -14,7 +16,9 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import CliError, ExitCode
+from .errors import ExitCode
+from .guard import fail as _fail
+from .guard import guarded
 
 app = typer.Typer(
     name="claude-cli",
@@ -326,46 +330,10 @@ def ask(
     timeout: TimeoutOpt = None,
 ) -> None:
     """Ask Claude one question and print the answer."""
-    from .ask import AskOptions, run_ask
+    from .fast_ask import ask_from_flags
 
-    settings = _settings(
-        model=model,
-        system=system,
-        max_tokens=max_tokens,
-        max_retries=max_retries,
-        timeout=timeout,
-        download_images=download or None,
-    )
-    opts = AskOptions(
-        words=prompt or [],
-        prefill=prefill,
-        stop=stop or [],
-        temperature=temperature,
-        top_p=top_p,
-        top_k=top_k,
-        effort=effort,
-        think=think,
-        think_budget=think_budget,
-        json_out=json_out,
-        stream=not no_stream,
-        dry_run=dry_run,
-        curl=curl,
-        plain=plain,
-        show_thinking=show_thinking,
-        images=image or [],
-        attach=attach or [],
-        cite=cite,
-        web=web,
-        web_domains=web_domains.split(",") if web_domains is not None else [],
-        max_searches=max_searches,
-        sources=sources,
-        session=session,
-        continue_last=continue_last,
-        schema_text=schema,
-        schema_multi=schema_multi,
-        save=not no_save,
-    )
-    run_ask(settings, opts, _streams())
+    # The same function runs a plain `ask` parsed without Typer (fast_ask.parse).
+    ask_from_flags(locals())
 
 
 @app.command(
@@ -884,20 +852,12 @@ def config_unset(
 
 def run() -> None:
     """Console entry point: one line on stderr for every failure, never a traceback."""
-    from .term import ReaderMayLeave
+    guarded(_invoke_app)
 
-    # A character stdout's encoding cannot carry (PYTHONIOENCODING=ascii, a C locale)
-    # becomes "?" rather than a crash halfway through a paid reply.
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None and sys.stdout.errors == "strict":
-        reconfigure(errors="replace")
-    stdout = ReaderMayLeave(sys.stdout)
-    sys.stdout = stdout  # type: ignore[assignment]
+
+def _invoke_app() -> object:
     try:
-        code = app(prog_name="claude-cli", standalone_mode=False)
-        stdout.flush()  # a full disk must fail here, in our hands, not at exit
-        if stdout.failed:  # raised once, and swallowed (click probes its streams)
-            raise stdout.failed
+        return app(prog_name="claude-cli", standalone_mode=False)
     except typer.TyperException as e:  # click's usage errors: usage line, hint, message
         show = getattr(e, "show", None)
         if show is None:
@@ -906,23 +866,6 @@ def run() -> None:
         sys.exit(e.exit_code)
     except typer.Abort:
         _fail("claude-cli: aborted", ExitCode.INTERRUPTED)
-    except CliError as e:
-        detail = f"\n\n{e.detail}" if e.detail else ""
-        _fail(f"claude-cli: error: {e.message}{detail}", e.exit_code)
-    except KeyboardInterrupt:
-        _fail("claude-cli: interrupted", ExitCode.INTERRUPTED)
-    except Exception as e:
-        import os
-
-        if os.environ.get("CLAUDE_CLI_DEBUG"):
-            raise
-        _fail(
-            f"claude-cli: internal error: {type(e).__name__}: {e} "
-            "(set CLAUDE_CLI_DEBUG=1 for a traceback)",
-            ExitCode.INTERNAL,
-        )
-    else:
-        sys.exit(code if isinstance(code, int) else 0)
 
 
 batch_app = typer.Typer(
@@ -1089,22 +1032,6 @@ def batch_cancel(job: JobArg, max_retries: RetriesOpt = None) -> None:
     from .batch_cmds import run_cancel
 
     run_cancel(_settings(max_retries=max_retries), job, _streams())
-
-
-def _fail(message: str, code: int) -> None:
-    """The error line: cleaned here (secrets masked, controls visible), whoever made it."""
-    from .term import clean
-
-    try:
-        sys.stderr.write(clean(message) + "\n")
-        sys.stderr.flush()
-    except (AttributeError, OSError):  # stderr closed too: the exit code still tells
-        pass
-    finally:
-        give_up = getattr(sys.stdout, "give_up", None)
-        if give_up:
-            give_up()
-        sys.exit(code)
 
 
 class _CleanTalk:

@@ -31,6 +31,8 @@ MAX_TIMEOUT = 86400.0
 
 @dataclass
 class Settings:
+    """Every setting, resolved from flags, environment, config file and defaults."""
+
     model: str = DEFAULT_MODEL
     max_tokens: int = 4096
     system: str | None = None
@@ -351,20 +353,45 @@ def check_secret(secret: str, name: str) -> str:
     return secret
 
 
+# Long enough for a passphrase typed into a pinentry; a helper that hangs is not waited for.
+KEY_COMMAND_TIMEOUT = 30
+
+
 def _run_key_command(command: str) -> str:
     import subprocess
 
     try:
-        # Its stderr goes to ours (why `pass` or `gpg` failed); the key is read from stdout.
         done = subprocess.run(
-            command, shell=True, stdout=subprocess.PIPE, text=True, timeout=30, check=False
+            command,
+            shell=True,
+            capture_output=True,  # stderr too: it is shown redacted, below
+            text=True,
+            errors="replace",
+            timeout=KEY_COMMAND_TIMEOUT,
+            check=False,
         )
-    except (OSError, subprocess.TimeoutExpired) as e:
+    except subprocess.TimeoutExpired:
+        raise ConfigError(
+            f"api_key_command did not finish within {KEY_COMMAND_TIMEOUT} seconds "
+            "(is it waiting for input?)"
+        ) from None
+    except OSError as e:
         raise ConfigError(f"api_key_command failed: {type(e).__name__}") from None
     key = done.stdout.strip().splitlines()[0].strip() if done.stdout.strip() else ""
+    register(key)  # its own talk below (a wrapper's `set -x`, say) may quote the key
+    _show_key_command_talk(done.stderr)
     # Never echo its output: it may be the key.
     if done.returncode != 0:
         raise ConfigError(f"api_key_command failed (exit status {done.returncode})")
     if not key:
         raise ConfigError("api_key_command printed nothing on stdout")
     return key
+
+
+def _show_key_command_talk(talk: str) -> None:
+    """The helper's stderr (why `pass` or `gpg` failed), redacted like all our talk."""
+    from .term import say
+
+    lines = talk.strip("\n").splitlines()[-20:]  # its last words, not a flood
+    if lines:
+        say(sys.stderr, "\n".join(f"api_key_command: {line}" for line in lines))

@@ -117,9 +117,15 @@ class RawRenderer:
 def terminal_size(out: TextIO) -> os.terminal_size:
     """The size of the terminal `out` writes to (asked each time: it may be resized)."""
     try:
-        return os.get_terminal_size(out.fileno())
+        size = os.get_terminal_size(out.fileno())
     except (AttributeError, OSError, ValueError):
         return shutil.get_terminal_size()
+    if size.columns > 0 and size.lines > 0:
+        return size
+    # A pty without a window size (script, docker exec -t, CI) says 0x0: then
+    # $COLUMNS / $LINES, or 80x24, as shutil and rich do; never one letter a line.
+    fallback = shutil.get_terminal_size()
+    return os.terminal_size((size.columns or fallback.columns, size.lines or fallback.lines))
 
 
 def markdown_mode(out: TextIO) -> Mode:

@@ -44,27 +44,38 @@ def stream_reply(
 ) -> dict[str, Any]:
     """Stream one reply; returns the Message (continuation only, as the API gives it)."""
     prior_text = ""  # text received by earlier, broken attempts
-    skip_ws = ""  # whitespace we had to strip from the resume prefill
     attempt_body = body
+    # A resumed turn's prefill cannot end in whitespace (the API refuses it), and
+    # the model continues the stripped text. So trailing whitespace is held back
+    # until more text follows or the reply ends: if the stream breaks there, what
+    # is shown and saved is the stripped text + the continuation, exactly once.
+    hold = resumes > 0 and _may_prefill(body)
     while True:
         builder = MessageBuilder()
         add = builder.add
+        held = ""
         try:
             with closing(client.stream(attempt_body)) as events:
                 # Only what the builder took is shown: a delta for another kind of
                 # block is ignored on screen as in the Message.
                 for event in events:
                     if type(event) is TextDelta:
-                        if skip_ws:
-                            text, skip_ws = _drop_repeat(event.text, skip_ws)
-                            event = TextDelta(text, event.index)
                         if add(event):
-                            renderer.text(event.text)
+                            if hold:
+                                text = held + event.text
+                                shown = text.rstrip()
+                                held = text[len(shown) :]
+                                if shown:
+                                    renderer.text(shown)
+                            else:
+                                renderer.text(event.text)
                     elif type(event) is ThinkingDelta:
                         if add(event):
                             renderer.thinking(event.text)
                     else:
                         add(event)
+            if held:
+                renderer.text(held)
             return _joined(prior_text, builder.message())
         except StreamInterrupted as e:
             got = builder.text()
@@ -72,11 +83,12 @@ def stream_reply(
             if isinstance(e, ProtocolError) or (isinstance(e, StreamApiError) and not e.retryable):
                 can_go_on = False  # the server would say the same again
             if not can_go_on:
+                if held:
+                    renderer.text(held)  # no continuation: show all that was paid for
                 raise
             resumes -= 1
             if got:
-                prior_text += got
-                attempt_body, skip_ws = _continue_body(body, prior_text)
+                attempt_body, prior_text = _continue_body(body, prior_text + got)
                 if note:
                     note(f"{e.message}; continuing from the text received so far")
             elif note:
@@ -90,24 +102,16 @@ def _may_prefill(body: dict[str, Any]) -> bool:
 
 
 def _continue_body(body: dict[str, Any], received: str) -> tuple[dict[str, Any], str]:
+    """The request that continues `received`, and `received` as the continuation
+    will follow it: without trailing whitespace, as the prefill must be sent."""
     messages = list(body["messages"])
     prefill = ""
     if messages and messages[-1]["role"] == "assistant":
         prefill = message_text(messages.pop())
-    text = prefill + received
-    stripped = text.rstrip()
-    messages.append({"role": "assistant", "content": stripped})
-    return {**body, "messages": messages}, text[len(stripped) :]
-
-
-def _drop_repeat(text: str, pending_ws: str) -> tuple[str, str]:
-    """The continuation re-sends whitespace we already printed; drop it once."""
-    i = 0
-    while i < len(text) and i < len(pending_ws) and text[i] == pending_ws[i]:
-        i += 1
-    if i == len(text) and i < len(pending_ws):
-        return "", pending_ws[i:]
-    return text[i:], ""
+    stripped = (prefill + received).rstrip()
+    if stripped:  # else (only whitespace came): ask again from the start
+        messages.append({"role": "assistant", "content": stripped})
+    return {**body, "messages": messages}, stripped[len(prefill) :]
 
 
 def _joined(prior_text: str, message: dict[str, Any]) -> dict[str, Any]:

@@ -858,8 +858,17 @@ def _record(
             add_usage(doc, reply_model or model, usage)
 
     seen = _known.get(path_for(name))  # what was read before the reply, for recovery
+
+    def create() -> Doc:
+        if seen is not None:
+            # It was there when the turn began: `sessions rename`/`delete` took it
+            # meanwhile. A new file under the old name would split the conversation
+            # (or bring back what was deleted): the turn goes to a recovery file.
+            raise SessionError("it was renamed or deleted while the reply was coming")
+        return new_doc(name, model, system)
+
     try:
-        doc = modify(name, change, create=lambda: new_doc(name, model, system))
+        doc = modify(name, change, create=create)
     except Exception as e:
         try:
             before = seen[0] if seen else None

@@ -22,23 +22,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ProtocolError
-from .partial_json import parse_partial
 
 
 @dataclass(slots=True)
 class TextDelta:
+    """Text to show as it arrives."""
+
     text: str
     index: int = 0
 
 
 @dataclass(slots=True)
 class ThinkingDelta:
+    """Thinking to show (dimmed) as it arrives."""
+
     text: str
     index: int = 0
 
 
 @dataclass(slots=True)
 class StreamError:
+    """An `error` event inside the stream."""
+
     error_type: str
     message: str
     request_id: str | None = None
@@ -393,6 +398,8 @@ def _tool_input(raw: str, start: Any) -> Any:
         return json.loads(raw)
     except (ValueError, RecursionError):
         pass
+    from .partial_json import parse_partial  # rare: only a cut-off tool input
+
     try:
         return parse_partial(raw)
     except (ValueError, RecursionError):

@@ -292,3 +292,38 @@ def test_an_unusable_stderr_drops_talk_and_keeps_the_exit_status(
         assert done.returncode == 0
         assert done.stdout in ("{You said: hi\n", "According to the web, The answer is 42.\n")
         assert len(api.messages_requests) >= 1
+
+
+def test_api_key_command_talk_is_shown_redacted(run, api, cfg: Path) -> None:
+    # A wrapper with `set -x` (or a chatty helper) quotes the key on its stderr.
+    cfg.write_text(
+        'api_key_command = "echo sk-ant-SECRETKEY123; echo err sk-ant-SECRETKEY123 >&2; exit 3"\n'
+    )
+    r = run("ask", "hi", env={"ANTHROPIC_API_KEY": None})
+    assert r.code == 3
+    assert "SECRETKEY123" not in r.err
+    assert "api_key_command: err ***" in r.err
+    assert "api_key_command failed (exit status 3)" in r.err
+    assert not api.messages_requests
+
+
+def test_api_key_command_talk_hides_a_key_of_any_shape(run, api, cfg: Path) -> None:
+    cfg.write_text(
+        'api_key_command = "echo gateway-token-abcdef123; echo using gateway-token-abcdef123 >&2"\n'
+    )
+    api.reply("ok")
+    r = run("ask", "hi", env={"ANTHROPIC_API_KEY": None})
+    assert "gateway-token-abcdef123" not in r.err
+    assert "api_key_command: using ***" in r.err
+    assert api.messages_requests[-1].headers["x-api-key"] == "gateway-token-abcdef123"
+
+
+def test_a_hanging_api_key_command_is_not_waited_for(monkeypatch, tmp_path: Path) -> None:
+    from claude_cli import config
+    from claude_cli.errors import ConfigError
+
+    # The real limit is 30 s; the rule is the same at half a second.
+    monkeypatch.setattr(config, "KEY_COMMAND_TIMEOUT", 0.5)
+    with pytest.raises(ConfigError) as e:
+        config._run_key_command("sleep 20")
+    assert "did not finish within 0.5 seconds" in e.value.message

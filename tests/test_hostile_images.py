@@ -407,3 +407,28 @@ def test_a_png_with_missing_rows_is_refused(run, api, tmp_path):
     r = run("ask", "-i", str(path), "hi")
     assert r.code == 0, r.err
     assert sent_images(api) == [raw_png(200, 100)]
+
+
+def test_transparency_counts_in_the_memory_estimate(cli_env, api, tmp_path):
+    # An RGBA PNG takes nearly twice an RGB one (L14): 7000x7000 RGBA would take
+    # about 470 MB, over the 400 MB one image may use, so it is refused unread.
+    big = tmp_path / "rgba7k.png"
+    big.write_bytes(raw_png(7000, 7000, channels=4))
+    code, err, peak = peak_rss_mb(["ask", "-i", str(big), "--dry-run", "hi"], cli_env)
+    assert code == 2, err
+    assert "7000x7000 px (49 Mpx)" in err and "scale it down first" in err
+    assert peak < 200, f"peak RSS {peak:.0f} MB"
+    assert api.messages_requests == []
+
+
+def test_an_rgba_image_stays_within_its_estimate(cli_env, api, tmp_path):
+    from claude_cli.images import decode_cost
+
+    path = tmp_path / "rgba.png"
+    path.write_bytes(raw_png(10000, 2000, channels=4))
+    _, _, base = peak_rss_mb(["ask", "-i", str(tmp_path / "none.png"), "hi"], cli_env)
+    code, err, peak = peak_rss_mb(["ask", "-i", str(path), "--dry-run", "hi"], cli_env)
+    assert code == 0, err
+    estimate_mb = decode_cost("RGBA", (10000, 2000)) / 2**20
+    # `base`: the same program, with PIL imported, refusing a missing file.
+    assert estimate_mb * 0.7 <= peak - base <= estimate_mb * 1.1, (peak, base, estimate_mb)

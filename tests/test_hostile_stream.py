@@ -501,3 +501,47 @@ def test_lone_surrogates_reach_a_pipe_and_the_session_as_the_same_u_fffd(
     content = json.loads(shown.out)["messages"][-1]["content"]
     text = content if isinstance(content, str) else content[0]["text"]
     assert text == "caf\ufffd \ufffd!"
+
+
+# -- a broken stream continued (prefill) ---------------------------------------------
+
+SEAMS = [
+    # (received before the break, the continuation of its stripped text, the whole text)
+    ("Hello wor  ", "ld!", "Hello world!"),
+    ("The answer is ", " 42", "The answer is 42"),
+    ("Lines:\n\n", "\n\n- one", "Lines:\n\n- one"),
+    ("   ", "Fresh start", "Fresh start"),  # only whitespace came: asked again from scratch
+]
+
+
+@pytest.mark.parametrize(("before", "after", "whole"), SEAMS)
+def test_a_continued_reply_is_the_stripped_text_plus_the_continuation(
+    hostile, ask, home, before: str, after: str, whole: str
+) -> None:
+    hostile.script(
+        stream(START, text_events(before)[:2]),  # cut after the first delta
+        stream(START, text_events(after), message_delta(), MESSAGE_STOP),
+    )
+    r = ask("-m", "claude-haiku-4-5", "-S", "seam", "hi")
+    assert r.code == 0, r.err
+    assert r.out == whole + "\n"
+    assert len(hostile.requests) == 2
+    resent = json.loads(hostile.requests[1].body)["messages"]
+    if before.strip():
+        assert resent[-1] == {"role": "assistant", "content": before.rstrip()}
+    else:
+        assert resent[-1]["role"] == "user"
+    saved = json.loads((home / "data" / "claude-cli" / "sessions" / "seam.json").read_text())
+    reply = saved["messages"][-1]
+    texts = reply["content"] if isinstance(reply["content"], str) else reply["content"][0]["text"]
+    assert texts == whole
+
+
+def test_whitespace_held_back_is_shown_when_the_reply_cannot_go_on(hostile, ask) -> None:
+    hostile.script(
+        stream(START, text_events("cut here  ")[:2]),
+        stream(START, text_events(" and here  ")[:2]),  # the last try breaks too
+    )
+    r = ask("-m", "claude-haiku-4-5", "--max-retries", "1", "--no-save", "hi")
+    assert r.code == 5, r.err
+    assert r.out == "cut here and here  \n"  # everything paid for is shown

@@ -475,3 +475,63 @@ def test_an_unreadable_session_can_still_be_deleted(run, home) -> None:
     assert r.code == 0, r.err
     assert not (folder / "broken.json").exists()
     assert run("sessions", "delete", "missing", "--yes").code == 6
+
+
+# -- rename / delete while a turn is in flight (L13) ---------------------------------
+
+
+def _in_flight(api, cli_env, *args: str) -> subprocess.Popen:
+    """Start `ask ARGS` and return once the server has its request (a slow answer)."""
+    import time
+
+    before = len(api.messages_requests)
+    api.latency = 3.0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claude_cli", "ask", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env,
+        text=True,
+    )
+    for _ in range(600):  # up to a minute: only waits for the request to arrive
+        if len(api.messages_requests) > before or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    return proc
+
+
+@pytest.mark.parametrize("action", ["rename", "delete"])
+def test_a_turn_whose_session_went_away_meanwhile_is_recovered_not_respawned(
+    action: str, api, run, cli_env, home: Path
+) -> None:
+    api.reply("first answer")
+    assert run("ask", "-S", "moving", "first").code == 0
+    api.reply("second answer")
+    proc = _in_flight(api, cli_env, "-S", "moving", "second")
+    if action == "rename":
+        done = run("sessions", "rename", "moving", "moved")
+    else:
+        done = run("sessions", "delete", "moving", "--yes")
+    assert done.code == 0, done.err
+    out, err = proc.communicate(timeout=60)
+    api.latency = 0.0
+
+    assert out == "second answer\n"  # the paid reply is shown
+    assert proc.returncode == 6, err
+    assert "renamed or deleted while the reply was coming" in err
+    sessions = home / "data" / "claude-cli" / "sessions"
+    assert not (sessions / "moving.json").exists()  # not resurrected, not split
+    if action == "rename":
+        moved = json.loads((sessions / "moved.json").read_text())
+        assert [m["content"] for m in moved["messages"]] == ["first", "first answer"]
+    recovered = list((home / "cache" / "claude-cli" / "recovered").glob("moving-*.json"))
+    assert len(recovered) == 1, err
+    kept = json.loads(recovered[0].read_text())
+    assert [m["content"] for m in kept["messages"]] == [
+        "first",
+        "first answer",
+        "second",
+        "second answer",
+    ]
+    assert f"sessions import NEW-NAME {recovered[0]}" in err

@@ -1,0 +1,139 @@
+"""Fitting images in worker processes: decoding and resizing are CPU-bound, so a
+batch of many photos is fitted on every core (threads would share one, by the GIL
+around Pillow's Python parts and our own).
+
+    pool = FitPool.start(settings)       # None when one process is all there is
+    future = pool.submit(source, max_side, max_base64)
+    block = result(future)               # the image block, or UsageError naming the source
+
+Workers come from a 'forkserver' (Linux) or are spawned: never forked from a process
+whose threads might hold a lock. A worker reads the file itself, so only a path goes
+out and only the fitted block comes back. A worker's error comes back as the same
+one-line message fitting in-process would give; a worker that dies (killed, out of
+memory) is a per-image error too, and the pool is not used again.
+Imported only by commands that fit many images: no other command pays for
+multiprocessing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from .errors import CliError, UsageError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .config import Settings
+
+#: Set to a number of processes (1: fit in the calling process, as before).
+PROCESSES_ENV = "CLAUDE_CLI_FIT_PROCESSES"
+MAX_PROCESSES = 8
+#: Images queued per worker: enough to keep every core busy, few enough that the
+#: fitted blocks waiting to be sent stay small (each at most 5 MB of base64).
+QUEUED_PER_WORKER = 3
+
+
+def processes_wanted() -> int:
+    given = os.environ.get(PROCESSES_ENV, "").strip()
+    if given:
+        try:
+            n = int(given)
+        except ValueError:
+            raise UsageError(f"{PROCESSES_ENV} must be a whole number, not {given!r}") from None
+        if n < 1:
+            raise UsageError(f"{PROCESSES_ENV} must be at least 1")
+        return min(n, MAX_PROCESSES)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_PROCESSES))
+
+
+def fit_in_worker(
+    source: str, max_edge: int, download: bool, max_side: int, max_base64: int
+) -> tuple[str, Any]:
+    """Runs in a worker: ("ok", block) or ("error", the one-line message)."""
+    from types import SimpleNamespace
+
+    from .images import block_from_bytes, label, read_source
+
+    try:
+        raw = read_source(source, download=download)
+        if isinstance(raw, dict):
+            return "ok", raw
+        settings = SimpleNamespace(image_max_edge=max_edge)
+        return "ok", block_from_bytes(
+            source, raw, settings, max_side=max_side, max_base64=max_base64
+        )
+    except CliError as e:
+        return "error", e.message
+    except MemoryError:
+        return "error", f"image {label(source)}: out of memory while fitting it"
+    except Exception as e:  # one bad image must not sink the others
+        return "error", f"image {label(source)}: internal error: {type(e).__name__}: {e}"
+
+
+def _warm() -> None:
+    """Each worker imports Pillow once, at its start, not with its first image."""
+    import PIL.Image  # noqa: F401
+
+    from . import images  # noqa: F401
+
+
+class FitPool:
+    def __init__(self, executor: ProcessPoolExecutor, workers: int, settings: Settings) -> None:
+        self.executor = executor
+        self.workers = workers
+        self.max_edge = settings.image_max_edge
+        self.download = settings.download_images
+        self.broken = False
+
+    @classmethod
+    def start(cls, settings: Settings, workers: int | None = None) -> FitPool | None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = processes_wanted() if workers is None else workers
+        if workers < 2:
+            return None
+        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # The server imports these once; every worker forked from it has them.
+            context.set_forkserver_preload(["claude_cli.fitpool", "claude_cli.images", "PIL.Image"])
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+        return cls(executor, workers, settings)
+
+    @property
+    def queue_size(self) -> int:
+        return self.workers * QUEUED_PER_WORKER
+
+    def submit(self, source: str, max_side: int, max_base64: int) -> Future:
+        return self.executor.submit(
+            fit_in_worker, source, self.max_edge, self.download, max_side, max_base64
+        )
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=not self.broken, cancel_futures=True)
+
+
+def result(future: Future, source: str) -> dict[str, Any]:
+    """The image block a worker made, or a UsageError saying why not."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .images import label
+
+    try:
+        kind, value = future.result()
+    except BrokenProcessPool:
+        raise UsageError(
+            f"image {label(source)}: the process fitting it died (out of memory, or killed)"
+        ) from None
+    if kind != "ok":
+        raise UsageError(str(value))
+    return value
+
+
+__all__ = ["PROCESSES_ENV", "FitPool", "processes_wanted", "result"]

@@ -335,8 +335,9 @@ class Prefitter:
     The pool starts with the second line that has images to fit: one image alone is
     fitted here, sooner than worker processes could start."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, note: Callable[[str], None]) -> None:
         self.settings = settings
+        self.note = note
         self.pool = None
         self.seen = 0
         self.off = False
@@ -357,7 +358,7 @@ class Prefitter:
 
     def start(self, item: Any) -> tuple[Prefitted, int]:
         images = self.wanted(item)
-        if images is None or self.off:
+        if images is None or self.off or (self.pool is not None and self.pool.broken):
             return None, 0
         self.seen += 1
         if self.pool is None:
@@ -369,13 +370,18 @@ class Prefitter:
             if self.pool is None:
                 self.off = True
                 return None, 0
-        from .fitpool import result
         from .images import MANY_IMAGES, MAX_SIDE, MAX_SIDE_MANY, per_image_base64
 
         max_side = MAX_SIDE_MANY if len(images) > MANY_IMAGES else MAX_SIDE
         share = per_image_base64(len(images))
-        futures = [(self.pool.submit(s, max_side, share), s) for s in images]
-        return [lambda f=f, s=s: result(f, s) for f, s in futures], len(futures)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            fittings = [self.pool.submit(s, max_side, share) for s in images]
+        except BrokenProcessPool:
+            self.pool.broken = True
+            return None, 0  # fitted here when shaped
+        return [f.result for f in fittings], len(fittings)
 
     @property
     def queue_size(self) -> int:
@@ -384,6 +390,11 @@ class Prefitter:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+            if self.pool.broken:
+                self.note(
+                    "a process fitting images stopped (killed, or out of memory?); "
+                    "its images and the rest were fitted in the main process"
+                )
 
 
 def shaped_lines(
@@ -484,7 +495,7 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
                 attach=[where(a) for a in opts.attach],
                 schema_multi=opts.schema_multi,
             )
-            submit(job, path, shaper, opts, link, Prefitter(settings))
+            submit(job, path, shaper, opts, link, Prefitter(settings, streams.note))
         streams.note(
             f"job {job['name']}: {len(job['ids'])} requests in "
             f"{len(job['batches'])} batch(es); {EXPIRY_NOTE}"

@@ -4,13 +4,14 @@ around Pillow's Python parts and our own).
 
     pool = FitPool.start(settings)       # None when one process is all there is
     future = pool.submit(source, max_side, max_base64)
-    block = result(future)               # the image block, or UsageError naming the source
+    block = future.result()              # the image block, or UsageError naming the source
 
 Workers come from a 'forkserver' (Linux) or are spawned: never forked from a process
 whose threads might hold a lock. A worker reads the file itself, so only a path goes
 out and only the fitted block comes back. A worker's error comes back as the same
-one-line message fitting in-process would give; a worker that dies (killed, out of
-memory) is a per-image error too, and the pool is not used again.
+one-line message fitting in-process would give; when a worker dies (killed, out of
+memory) the images it had are fitted in this process instead, and the pool is not
+used again.
 Imported only by commands that fit many images: no other command pays for
 multiprocessing.
 """
@@ -35,6 +36,14 @@ MAX_PROCESSES = 8
 #: Images queued per worker: enough to keep every core busy, few enough that the
 #: fitted blocks waiting to be sent stay small (each at most 5 MB of base64).
 QUEUED_PER_WORKER = 3
+#: Test hook: a worker given a source containing this text dies on the spot.
+CRASH_ENV = "CLAUDE_CLI_TEST_FIT_CRASH"
+
+
+def multiprocessing_child() -> bool:
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
 
 
 def processes_wanted() -> int:
@@ -59,6 +68,9 @@ def fit_in_worker(
 
     from .images import block_from_bytes, label, read_source
 
+    crash = os.environ.get(CRASH_ENV)
+    if crash and crash in source and multiprocessing_child():
+        os._exit(9)  # a test: a worker dying as the OOM killer would end it
     try:
         raw = read_source(source, download=download)
         if isinstance(raw, dict):
@@ -76,8 +88,13 @@ def fit_in_worker(
 
 
 def _warm() -> None:
-    """Each worker imports Pillow once, at its start, not with its first image."""
+    """Each worker imports Pillow once, at its start, not with its first image; Ctrl-C
+    is the parent's to handle (it stops the pool), not a traceback from every worker."""
+    import signal
+
     import PIL.Image  # noqa: F401
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from . import images  # noqa: F401
 
@@ -110,30 +127,36 @@ class FitPool:
     def queue_size(self) -> int:
         return self.workers * QUEUED_PER_WORKER
 
-    def submit(self, source: str, max_side: int, max_base64: int) -> Future:
-        return self.executor.submit(
-            fit_in_worker, source, self.max_edge, self.download, max_side, max_base64
-        )
+    def submit(self, source: str, max_side: int, max_base64: int) -> Fitting:
+        args = (source, self.max_edge, self.download, max_side, max_base64)
+        return Fitting(self, self.executor.submit(fit_in_worker, *args), args)
 
     def close(self) -> None:
         self.executor.shutdown(wait=not self.broken, cancel_futures=True)
 
 
-def result(future: Future, source: str) -> dict[str, Any]:
-    """The image block a worker made, or a UsageError saying why not."""
-    from concurrent.futures.process import BrokenProcessPool
+class Fitting:
+    """One image being fitted by a worker."""
 
-    from .images import label
+    def __init__(self, pool: FitPool, future: Future, args: tuple[Any, ...]) -> None:
+        self.pool = pool
+        self.future = future
+        self.args = args
 
-    try:
-        kind, value = future.result()
-    except BrokenProcessPool:
-        raise UsageError(
-            f"image {label(source)}: the process fitting it died (out of memory, or killed)"
-        ) from None
-    if kind != "ok":
-        raise UsageError(str(value))
-    return value
+    def result(self) -> dict[str, Any]:
+        """The image block, or a UsageError saying why not (as fitting here would)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            kind, value = self.future.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): the images it took down with it
+            # are fitted here instead, by the same code.
+            self.pool.broken = True
+            kind, value = fit_in_worker(*self.args)
+        if kind != "ok":
+            raise UsageError(str(value))
+        return value
 
 
-__all__ = ["PROCESSES_ENV", "FitPool", "processes_wanted", "result"]
+__all__ = ["PROCESSES_ENV", "FitPool", "Fitting", "processes_wanted"]

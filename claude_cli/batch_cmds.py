@@ -461,6 +461,7 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
     link = Link(settings, streams)
     try:
         path, digest = spool_input(opts.source, streams, folder)
+        _ = link.client  # no credentials: say so now, not after every line is shaped
         options = options_of(settings, opts)
         prints = fingerprint(options)
         job = None if opts.new else batch_jobs.find(digest, prints)
@@ -495,7 +496,7 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
                 attach=[where(a) for a in opts.attach],
                 schema_multi=opts.schema_multi,
             )
-            submit(job, path, shaper, opts, link, Prefitter(settings, streams.note))
+            submit(job, path, shaper, opts, link, folder, Prefitter(settings, streams.note))
         streams.note(
             f"job {job['name']}: {len(job['ids'])} requests in "
             f"{len(job['batches'])} batch(es); {EXPIRY_NOTE}"
@@ -519,16 +520,18 @@ def submit(
     shaper: Shaper,
     opts: SubmitOptions,
     link,
+    work: Path,
     prefitter: Prefitter | None = None,
 ) -> None:
-    """Check every line, then send what is not yet in a batch, one batch at a time."""
+    """Check every line, then send what is not yet in a batch, one batch at a time.
+    `work` is a temporary folder for the request bodies."""
     ids: list[str] = []
     lines: list[int] = []
     errors: list[tuple[int, str]] = []
     schemas = LineSchemas()
     # Tokens per model, priced once at the end (pricing per line would cost more than shaping).
     per_model: dict[str, list[int]] = {}
-    spool = path.parent / "requests.jsonl"
+    spool = work / "requests.jsonl"  # our temporary folder, never the input's
     with open(spool, "wb") as out:
         for item in shaped_lines(path, shaper, prefitter):
             if isinstance(item, tuple):
@@ -571,7 +574,7 @@ def submit(
                 start += body.count
                 body = None
             if body is None:
-                body = batch.BodyFile(path.parent / f"batch-{start}.json")
+                body = batch.BodyFile(work / f"batch-{start}.json")
             if not body.fits(line):
                 raise UsageError(f"line {lines[index]}: one request over 256 MB")
             body.add(line)

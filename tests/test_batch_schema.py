@@ -245,3 +245,26 @@ def test_a_worker_that_dies_leaves_its_images_to_the_main_process(run, api, tmp_
     assert "a process fitting images stopped" in r.err
     assert [q["custom_id"] for q in sent_requests(api)] == [f"image-{i}" for i in range(1, 6)]
     assert len(fitted_sizes(api)) == 5 and all(w == 1568 for w, _ in fitted_sizes(api))
+
+
+def test_submit_writes_nothing_beside_the_input(run, api, tmp_path):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    mine = folder / "requests.jsonl"
+    mine.write_text("my own file\n")
+    src = write_input(folder, [json.dumps("a"), json.dumps("b")])
+    r = run("batch", "submit", "--batch-size", "1", str(src))
+    assert r.code == 0, r.err
+    assert len(api.batch_creates) == 2
+    assert mine.read_text() == "my own file\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["questions.jsonl", "requests.jsonl"]
+
+
+def test_no_credentials_fail_before_any_image_is_read(run, api, tmp_path):
+    sources = [str(tmp_path / "not-there.jpg"), *photos(tmp_path, 2)]
+    env = {"ANTHROPIC_API_KEY": None, "ANTHROPIC_AUTH_TOKEN": None}
+    r = run("describe-image", "--batch", *sources, env=env)
+    assert r.code == 3, r.err
+    assert "no API key" in r.err
+    assert "not-there.jpg" not in r.err  # not read yet: the first thing wrong is said first
+    assert api.batch_creates == []

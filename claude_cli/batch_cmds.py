@@ -794,7 +794,7 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
                 # The name comes from the journal file and the counts from the server.
                 shown = clean(f"{job['name']}: {line}")
                 if streams.stderr_tty:
-                    streams.stderr.write(f"\r\x1b[2K{shown}")
+                    streams.stderr.write(f"\r\x1b[2K{progress_bar(counts)} {shown}")
                 else:
                     streams.stderr.write(f"{shown}\n")
                 streams.stderr.flush()
@@ -812,6 +812,15 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
     if streams.stderr_tty:
         streams.stderr.write("\n")
     streams.note(f"job {job['name']} ended: claude-cli batch results {job['name']}")
+
+
+def progress_bar(counts: dict[str, int], width: int = 20) -> str:
+    """`[#######-------------]  35%`: the share of requests no longer processing."""
+    total = sum(counts.values())
+    done = total - counts["processing"]
+    filled = width * done // total if total else 0
+    percent = 100 * done // total if total else 0
+    return f"[{'#' * filled}{'-' * (width - filled)}] {percent:3d}%"
 
 
 def run_cancel(settings: Settings, ref: str, streams: Streams) -> None:

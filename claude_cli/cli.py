@@ -503,6 +503,14 @@ def describe_image(
         from .batch_cmds import run_describe_batch
         from .request import RequestOptions
 
+        if session is not None:
+            from .errors import UsageError
+
+            raise UsageError(
+                "--session does not go with --batch: a batch's replies come later, "
+                "with claude-cli batch results"
+            )
+
         request = RequestOptions(
             prefill=prefill,
             effort=effort,

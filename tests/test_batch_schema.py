@@ -268,3 +268,23 @@ def test_no_credentials_fail_before_any_image_is_read(run, api, tmp_path):
     assert "no API key" in r.err
     assert "not-there.jpg" not in r.err  # not read yet: the first thing wrong is said first
     assert api.batch_creates == []
+
+
+def test_describe_image_batch_refuses_a_session(run, api, tmp_path):
+    sources = photos(tmp_path, 1)
+    r = run("describe-image", "--batch", "--session", "pics", *sources)
+    assert r.code == 2
+    assert "--session does not go with --batch" in r.err
+    assert api.batch_creates == []
+
+
+def test_wait_on_a_terminal_shows_a_progress_bar(run, api, tmp_path, cli_env):
+    from terminal import read_all, spawn
+
+    src = write_input(tmp_path, [json.dumps(f"q{i}") for i in range(4)])
+    assert run("batch", "submit", str(src)).code == 0
+    child = spawn(["batch", "wait", "questions", "--interval", "0.01"], cli_env)
+    screen = read_all(child)
+    assert child.exitstatus == 0, screen.text
+    assert "[####################] 100% questions: processing 0 succeeded 4" in screen.text
+    assert "job questions ended: claude-cli batch results questions" in screen.text

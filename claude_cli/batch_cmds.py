@@ -197,6 +197,8 @@ class Shaper:
             raise UsageError("'prompt' must be a string")
         if not sources_list(images):
             raise UsageError("'images' must be a list of paths or URLs")
+        if "-" in images:
+            raise UsageError("images: - (stdin) cannot be used in a batch")
         attach = item.get("attach")
         if attach is not None and not sources_list(attach):
             raise UsageError("'attach' must be a list of paths or URLs")

@@ -157,13 +157,16 @@ def test_bad_attachments_are_bad_lines(run, api, tmp_path):
         json.dumps({"prompt": "x", "attach": [str(tmp_path / "blob.bin")]}),
         json.dumps({"prompt": "x", "attach": "notalist"}),
         json.dumps({"prompt": "x", "attach": ["-"]}),
+        json.dumps({"prompt": "x", "images": ["-"]}),
     ]
-    r = run("batch", "submit", str(write_input(tmp_path, lines)))
+    r = run("batch", "submit", str(write_input(tmp_path, lines)), input=b"")
     assert r.code == 2, r.err
+    assert "5 bad line(s), nothing submitted" in r.err
     assert "line 1: attachment " in r.err and "missing.pdf: no such file" in r.err
     assert "blob.bin: not a PDF, an image or UTF-8 text" in r.err
     assert "line 3: 'attach' must be a list" in r.err
     assert "line 4: attach: - (stdin) cannot be attached" in r.err
+    assert "line 5: images: - (stdin) cannot be used in a batch" in r.err
     assert api.batch_creates == []
 
 

@@ -1,26 +1,29 @@
-"""Fitting images in worker processes: decoding and resizing are CPU-bound, so a
-batch of many photos is fitted on every core (threads would share one, by the GIL
-around Pillow's Python parts and our own).
+"""Fitting images in worker processes, for `batch submit` (and `describe-image --batch`):
+decoding and resizing are CPU-bound, so many photos are fitted on every core while the
+main process shapes and writes the requests (which holds the GIL: threads beside it
+would wait on it between Pillow's C calls).
 
     pool = FitPool.start(settings)       # None when one process is all there is
-    future = pool.submit(source, max_side, max_base64)
-    block = future.result()              # the image block, or UsageError naming the source
+    fitting = pool.submit(source, max_side, max_base64)
+    block = fitting.result()             # the image block, or UsageError naming the source
 
 Workers come from a 'forkserver' (Linux) or are spawned: never forked from a process
-whose threads might hold a lock. A worker reads the file itself, so only a path goes
-out and only the fitted block comes back. A worker's error comes back as the same
-one-line message fitting in-process would give; when a worker dies (killed, out of
-memory) the images it had are fitted in this process instead, and the pool is not
-used again.
-Imported only by commands that fit many images: no other command pays for
-multiprocessing.
+whose threads might hold a lock. Their decoding shares one memory budget
+(images.TOTAL_MEMORY, as describe-image's threads do). A worker reads the file itself,
+so only a path goes out and only the fitted block comes back. A worker's error comes
+back as the same one-line message fitting in-process would give; when a worker dies
+(killed, out of memory) the images it had are fitted in this process instead, and the
+pool is not used again. Imported only when a batch has images to fit: no other command
+pays for multiprocessing.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .errors import CliError, UsageError
@@ -77,7 +80,7 @@ def fit_in_worker(
             return "ok", raw
         settings = SimpleNamespace(image_max_edge=max_edge)
         return "ok", block_from_bytes(
-            source, raw, settings, max_side=max_side, max_base64=max_base64
+            source, raw, settings, max_side=max_side, max_base64=max_base64, memory=_budget
         )
     except CliError as e:
         return "error", e.message
@@ -87,13 +90,41 @@ def fit_in_worker(
         return "error", f"image {label(source)}: internal error: {type(e).__name__}: {e}"
 
 
-def _warm() -> None:
+class SharedBudget:
+    """images.MemoryBudget across processes: the workers' decoders share `total` bytes,
+    so two huge images take turns however many workers there are."""
+
+    def __init__(self, context: Any, total: int) -> None:
+        self.total = total
+        self._used = context.Value("q", 0, lock=False)  # guarded by the condition's lock
+        self._cond = context.Condition()
+
+    @contextmanager
+    def reserve(self, cost: int) -> Iterator[None]:
+        cost = min(cost, self.total)
+        with self._cond:
+            self._cond.wait_for(lambda: self._used.value + cost <= self.total)
+            self._used.value += cost
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._used.value -= cost
+                self._cond.notify_all()
+
+
+_budget: SharedBudget | None = None  # in a worker: the pool's budget
+
+
+def _warm(budget: SharedBudget) -> None:
     """Each worker imports Pillow once, at its start, not with its first image; Ctrl-C
     is the parent's to handle (it stops the pool), not a traceback from every worker."""
     import signal
 
     import PIL.Image  # noqa: F401
 
+    global _budget
+    _budget = budget
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from . import images  # noqa: F401
@@ -120,7 +151,12 @@ class FitPool:
         if method == "forkserver":
             # The server imports these once; every worker forked from it has them.
             context.set_forkserver_preload(["claude_cli.fitpool", "claude_cli.images", "PIL.Image"])
-        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+        from .images import TOTAL_MEMORY
+
+        budget = SharedBudget(context, TOTAL_MEMORY)
+        executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_warm, initargs=(budget,)
+        )
         return cls(executor, workers, settings)
 
     @property

@@ -291,3 +291,31 @@ def test_wait_on_a_terminal_shows_a_progress_bar(run, api, tmp_path, cli_env):
     assert child.exitstatus == 0, screen.text
     assert "[####################] 100% questions: processing 0 succeeded 4" in screen.text
     assert "job questions ended: claude-cli batch results questions" in screen.text
+
+
+def _hold(budget, events, n: int) -> None:
+    import time
+
+    with budget.reserve(80):
+        events.put(("in", n))
+        time.sleep(0.2)  # long enough for the other process to try (order is asserted, not time)
+        events.put(("out", n))
+
+
+def test_the_workers_memory_budget_makes_processes_take_turns():
+    import multiprocessing
+
+    from claude_cli.fitpool import SharedBudget
+
+    context = multiprocessing.get_context("fork")
+    budget = SharedBudget(context, 100)
+    events = context.Queue()
+    procs = [context.Process(target=_hold, args=(budget, events, n)) for n in range(2)]
+    for p in procs:
+        p.start()
+    seen = [events.get(timeout=30) for _ in range(4)]
+    for p in procs:
+        p.join(30)
+    kinds = [kind for kind, _ in seen]
+    assert kinds == ["in", "out", "in", "out"]  # never both inside: 80 + 80 > 100
+    assert seen[0][1] == seen[1][1] and seen[2][1] == seen[3][1]

@@ -6,7 +6,8 @@ A small server answers the batch as ended and streams its results (in a shuffled
 order, as the service gives no order) from a generator: nothing is held in memory
 on its side either. The job's journal is written straight into the data folder.
 claude-cli writes the ordered lines with `-o`; the floor is a minimal httpx script
-that writes the same results to a file as they come (no ordering, no parsing).
+that writes the service's results to a file as they come (no ordering, no parsing;
+its file is the service's JSONL, larger than our lines).
 Measured at N and N/10: the peak RSS must not grow with the number of results.
 """
 
@@ -152,14 +153,14 @@ def measure_size(count: int, rounds: int, tmp: Path) -> dict[str, dict[str, floa
                 raise SystemExit(f"line {n} of the results is out of order")
     if n != count:
         raise SystemExit(f"{n} result lines, expected {count}")
-    size = out.stat().st_size
+    sizes = {"claude-cli": out.stat().st_size, "floor": (tmp / "floor.jsonl").stat().st_size}
     server.shutdown()
     return {
         name: {
             "cpu": statistics.median(s.cpu for s in v.samples),
             "wall": statistics.median(s.wall for s in v.samples),
             "rss": max(s.rss_mb for s in v.samples),
-            "mb": size / 2**20,
+            "mb": sizes[name] / 2**20,
         }
         for name, v in series.items()
     }

@@ -112,16 +112,37 @@ def options_of(settings: Settings, opts: SubmitOptions) -> dict[str, Any]:
     # Only when given: a job made before these options existed keeps its fingerprint.
     if opts.attach:
         options["attach"] = [where(a) for a in opts.attach]
+        # An edited -a file makes another job: its answers would differ.
+        options["attach_sha256"] = [file_digest(a) for a in options["attach"]]
     if opts.schema_multi:
         options["schema_multi"] = True
     return options
+
+
+def file_digest(source: str) -> str | None:
+    """The sha256 of a local file (None for a URL, or a file that cannot be read: the
+    attachment's own error says why, line by line)."""
+    from .images import is_url
+
+    if is_url(source) or source == "-":
+        return None
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def where(source: str) -> str:
     """A path made absolute (the job may be resumed from another folder); URLs as they are."""
     from .images import is_url
 
-    return source if is_url(source) else str(Path(source).expanduser().resolve())
+    if is_url(source) or source == "-":
+        return source
+    return str(Path(source).expanduser().resolve())
 
 
 def fingerprint(options: dict[str, Any]) -> str:

@@ -319,3 +319,25 @@ def test_the_workers_memory_budget_makes_processes_take_turns():
     kinds = [kind for kind, _ in seen]
     assert kinds == ["in", "out", "in", "out"]  # never both inside: 80 + 80 > 100
     assert seen[0][1] == seen[1][1] and seen[2][1] == seen[3][1]
+
+
+def test_an_edited_attachment_makes_a_new_job(run, api, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Version one.")
+    src = write_input(tmp_path, [json.dumps("What does it say?")])
+    assert run("batch", "submit", "-a", str(notes), str(src)).code == 0
+    r = run("batch", "submit", "-a", str(notes), str(src))
+    assert "already submitted as job questions" in r.err
+    notes.write_text("Version two.")
+    r = run("batch", "submit", "-a", str(notes), str(src))
+    assert r.code == 0, r.err
+    assert r.out == "questions-2\n"
+    assert len(api.batch_creates) == 2
+    sent = api.batch_creates[-1].body["requests"][0]["params"]["messages"][0]["content"][0]
+    assert sent["source"]["data"] == "Version two."
+
+
+def test_attach_stdin_default_is_refused(run, api, tmp_path):
+    r = run("batch", "submit", "-a", "-", str(write_input(tmp_path, [json.dumps("q")])))
+    assert r.code == 2
+    assert "attach: - (stdin) cannot be attached in a batch" in r.err

@@ -583,7 +583,13 @@ def write_results(path: Path, report: Report, args: argparse.Namespace) -> None:
         lines.append(f"| {part} | — | {why} | skipped |")
     lines += ["", "## Measurements", ""]
     lines += [render_table(t, markdown=True) for t in report.tables]
-    path.write_text("\n".join(lines))
+    # The batch benches (bench/batch_*.py) are run by hand; their section is kept.
+    old = path.read_text() if path.exists() else ""
+    kept = old[old.index(BATCH_SECTION) :] if BATCH_SECTION in old else ""
+    path.write_text("\n".join(lines) + ("\n\n" + kept if kept else ""))
+
+
+BATCH_SECTION = "## Batch jobs (bench/batch_*.py, run by hand)"
 
 
 # -- main -------------------------------------------------------------------------------

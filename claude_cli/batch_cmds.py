@@ -7,6 +7,7 @@ batch. Requests are shaped by request.shape, as `ask` shapes them.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import hashlib
@@ -17,7 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,8 +32,19 @@ from .request import RequestOptions, shape
 from .term import Streams, clean, json_safe
 
 CUSTOM_ID_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
-LINE_KEYS = {"id", "prompt", "system", "images", "model", "max_tokens"}
+LINE_KEYS = {
+    "id",
+    "prompt",
+    "system",
+    "images",
+    "attach",
+    "model",
+    "max_tokens",
+    "schema",
+    "schema_multi",
+}
 MAX_LISTED_ERRORS = 20
+MAX_AHEAD = 256  # lines read ahead of the one being shaped, while images are fitted
 CLOCK_MARGIN = timedelta(minutes=10)
 # Test hooks: stop the process hard at a point of `batch submit`, as a crash would.
 EXIT_AFTER_BATCH = "CLAUDE_CLI_TEST_EXIT_AFTER_BATCH"  # after the Nth batch id is journaled
@@ -58,6 +70,8 @@ class SubmitOptions:
     wait: bool = False
     interval: float = 30.0
     default_name: str | None = None  # the base of a fresh job's name (default: the file's)
+    attach: list[str] = field(default_factory=list)  # -a: attached to every line without its own
+    schema_multi: bool = False  # the default schema (request.schema) is a list of items
 
 
 # -- reading the input ---------------------------------------------------------
@@ -86,14 +100,49 @@ def spool_input(source: str, streams: Streams, folder: Path) -> tuple[Path, str]
     return path, digest.hexdigest()
 
 
-def options_of(settings: Settings, opts: RequestOptions) -> dict[str, Any]:
-    """The defaults every line was shaped with (kept for --retry-failed)."""
-    return {
+def options_of(settings: Settings, opts: SubmitOptions) -> dict[str, Any]:
+    """The defaults every line was shaped with (kept for --retry-failed, and for
+    `batch results` to check replies against the schema)."""
+    options: dict[str, Any] = {
         "model": settings.model,
         "system": settings.system,
         "max_tokens": settings.max_tokens,
-        "request": dataclasses.asdict(opts),
+        "request": dataclasses.asdict(opts.request),
     }
+    # Only when given: a job made before these options existed keeps its fingerprint.
+    if opts.attach:
+        options["attach"] = [where(a) for a in opts.attach]
+        # An edited -a file makes another job: its answers would differ.
+        options["attach_sha256"] = [file_digest(a) for a in options["attach"]]
+    if opts.schema_multi:
+        options["schema_multi"] = True
+    return options
+
+
+def file_digest(source: str) -> str | None:
+    """The sha256 of a local file (None for a URL, or a file that cannot be read: the
+    attachment's own error says why, line by line)."""
+    from .images import is_url
+
+    if is_url(source) or source == "-":
+        return None
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def where(source: str) -> str:
+    """A path made absolute (the job may be resumed from another folder); URLs as they are."""
+    from .images import is_url
+
+    if is_url(source) or source == "-":
+        return source
+    return str(Path(source).expanduser().resolve())
 
 
 def fingerprint(options: dict[str, Any]) -> str:
@@ -106,27 +155,55 @@ class Shaped:
     line: int
     custom_id: str
     params: dict[str, Any]
+    # The line's own schema {"schema", "multi"} (NO_SCHEMA: none, even if --schema is given;
+    # None: the command line's, if any), for `batch results` to check the reply against.
+    schema: dict[str, Any] | None = None
+
+
+NO_SCHEMA: dict[str, Any] = {}
+#: A future image block per image of a line (fitted elsewhere), or None: fit them here.
+Prefitted = list[Callable[[], dict[str, Any]]] | None
 
 
 class Shaper:
     """One input line → one request, the command line's options as defaults."""
 
-    def __init__(self, settings: Settings, opts: RequestOptions, lookup, streams: Streams) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        opts: RequestOptions,
+        lookup,
+        streams: Streams,
+        *,
+        attach: list[str] | None = None,
+        schema_multi: bool = False,
+    ) -> None:
         self.settings = settings
         self.opts = dataclasses.replace(opts, stream=False)  # batches do not stream
         self.lookup = lookup  # capabilities: the registry asks once per model
         self.streams = streams
+        self.attach = attach or []
+        self.schema_multi = schema_multi
+        self._default_blocks: list[dict[str, Any]] | None = None
 
-    def __call__(self, number: int, text: str) -> Shaped:
+    @staticmethod
+    def parse(text: str) -> Any:
         try:
-            item = json.loads(text)
+            return json.loads(text)
         except (ValueError, RecursionError):
             raise UsageError("not JSON (a line is a JSON string or object)") from None
+
+    def __call__(self, number: int, text: str) -> Shaped:
+        return self.shape(number, self.parse(text))
+
+    def shape(self, number: int, item: Any, prefitted: Prefitted = None) -> Shaped:
         if type(item) is str:  # the common case, kept short: 100,000 of them are typical
             if not item.strip():
                 raise UsageError("no prompt")
-            body = shape(self.settings, self.opts, item, lookup=self.lookup).body
-            return Shaped(number, f"line-{number}", body)
+            if not self.attach:
+                body = shape(self.settings, self.opts, item, lookup=self.lookup).body
+                return Shaped(number, f"line-{number}", body)
+            item = {"prompt": item}
         if type(item) is not dict:
             raise UsageError("a line is a JSON string (the prompt) or an object")
         if "params" in item or "custom_id" in item:
@@ -139,9 +216,14 @@ class Shaper:
         images = item.get("images") or []
         if type(prompt) is not str:
             raise UsageError("'prompt' must be a string")
-        if type(images) is not list or not all(type(i) is str for i in images):
+        if not sources_list(images):
             raise UsageError("'images' must be a list of paths or URLs")
-        if not prompt.strip() and not images:
+        if "-" in images:
+            raise UsageError("images: - (stdin) cannot be used in a batch")
+        attach = item.get("attach")
+        if attach is not None and not sources_list(attach):
+            raise UsageError("'attach' must be a list of paths or URLs")
+        if not prompt.strip() and not images and not attach:
             raise UsageError("no prompt")
         settings = self.settings
         changes: dict[str, Any] = {}
@@ -157,13 +239,80 @@ class Shaper:
         if changes:
             sources = {**settings.sources, **{k: "flag" for k in changes}}
             settings = dataclasses.replace(settings, **changes, sources=sources)
+        opts, own_schema = self.opts, None
+        if "schema" in item or "schema_multi" in item:
+            own_schema = self.line_schema(item)
+            opts = dataclasses.replace(opts, schema=own_schema.get("schema"))
         blocks = None
         if images:
-            from .images import load_image_blocks
+            if prefitted is not None:
+                blocks = [get() for get in prefitted]
+            else:
+                from .images import load_image_blocks
 
-            blocks = load_image_blocks(images, settings)
-        prepared = shape(settings, self.opts, prompt, lookup=self.lookup, images=blocks)
-        return Shaped(number, custom_id, prepared.body)
+                blocks = load_image_blocks(images, settings)
+        blocks = self.attachments(attach, settings, blocks)
+        prepared = shape(settings, opts, prompt, lookup=self.lookup, images=blocks)
+        return Shaped(number, custom_id, prepared.body, own_schema)
+
+    def line_schema(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The line's `schema` (as --schema takes it, or a JSON Schema object) and
+        `schema_multi`; a line may also say `"schema": null` for none."""
+        from .schema import MULTI_KEY, check_schema, closed, load, many
+
+        multi = item.get("schema_multi", self.schema_multi if "schema" not in item else False)
+        if type(multi) is not bool:
+            raise UsageError("'schema_multi' must be true or false")
+        if "schema" not in item:  # the command line's schema, a list of items or not
+            given = self.opts.schema
+            if given is None:
+                raise UsageError("'schema_multi' needs a schema ('schema', or --schema)")
+            if self.schema_multi:
+                given = given["properties"][MULTI_KEY]["items"]
+            return {"schema": many(given) if multi else given, "multi": multi}
+        given = item["schema"]
+        if given is None:
+            if multi:
+                raise UsageError("'schema_multi' needs a schema")
+            return NO_SCHEMA
+        try:
+            if type(given) is str:
+                schema = load(given, multi=multi)
+            elif type(given) is dict:
+                check_schema(given)
+                schema = many(closed(given)) if multi else closed(given)
+            else:
+                raise UsageError("'schema' must be a JSON Schema object or a string as --schema")
+        except UsageError as e:
+            raise UsageError(e.message.replace("--schema", "'schema'")) from None
+        return {"schema": schema, "multi": multi}
+
+    def attachments(
+        self, attach: list[str] | None, settings: Settings, blocks: list[dict[str, Any]] | None
+    ) -> list[dict[str, Any]] | None:
+        """Content blocks for the line's `attach`, or -a's (read once, for every line)."""
+        from .documents import block_bytes, load_attachments
+
+        if attach is None and not self.attach:
+            return blocks
+        already = sum(block_bytes(b) for b in blocks or [])
+        if "-" in (attach if attach is not None else self.attach):
+            raise UsageError("attach: - (stdin) cannot be attached in a batch")
+        if attach is not None:
+            found = load_attachments(attach, settings, already=already) if attach else []
+        else:
+            if self._default_blocks is None:
+                self._default_blocks = load_attachments(self.attach, settings)
+            found = self._default_blocks
+            total = already + sum(block_bytes(b) for b in found)
+            from .documents import MAX_REQUEST_BYTES, REQUEST_MARGIN
+
+            if total > MAX_REQUEST_BYTES - REQUEST_MARGIN:
+                raise UsageError(
+                    f"images and -a: {total / 2**20:.1f} MB together once encoded; "
+                    "a request may carry at most 32 MB"
+                )
+        return (blocks or []) + found or None
 
     def raw(self, number: int, item: dict[str, Any]) -> Shaped:
         if set(item) != {"custom_id", "params"}:
@@ -173,7 +322,8 @@ class Shaper:
             raise UsageError("'params' must be a Messages request with a model")
         if params.get("stream"):
             raise UsageError("'params' asks to stream: batch requests cannot stream")
-        return Shaped(number, self.custom_id(number, item["custom_id"]), params)
+        # Sent as given: no --schema is added, so none is checked.
+        return Shaped(number, self.custom_id(number, item["custom_id"]), params, NO_SCHEMA)
 
     @staticmethod
     def custom_id(number: int, given: Any) -> str:
@@ -184,28 +334,144 @@ class Shaper:
         return given
 
 
-def shaped_lines(path: Path, shaper: Shaper) -> Iterator[Shaped | tuple[int, str]]:
-    """Each request, or (line number, what is wrong with it)."""
-    seen: set[str] = set()
+def sources_list(value: Any) -> bool:
+    return type(value) is list and all(type(i) is str and i for i in value)
+
+
+def input_lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """(line number, its text), or (line number, None) for a line that is not UTF-8."""
     with open(path, "rb") as f:
         for number, raw in enumerate(f, 1):
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                yield number, "not UTF-8 text"
+                yield number, None
                 continue
-            if not text.strip():
-                continue
-            try:
-                shaped = shaper(number, text)
-            except CliError as e:
-                yield number, e.message
-                continue
-            if shaped.custom_id in seen:
-                yield number, f"the id {shaped.custom_id!r} is used by an earlier line"
-                continue
-            seen.add(shaped.custom_id)
-            yield shaped
+            if text.strip():
+                yield number, text
+
+
+class Prefitter:
+    """Fits the images of the lines ahead in worker processes (fitpool.py), a bounded
+    number at a time, while this process shapes and writes the lines before them.
+
+    The pool starts with the second line that has images to fit: one image alone is
+    fitted here, sooner than worker processes could start."""
+
+    def __init__(self, settings: Settings, note: Callable[[str], None]) -> None:
+        self.settings = settings
+        self.note = note
+        self.pool = None
+        self.seen = 0
+        self.off = False
+
+    def wanted(self, item: Any) -> list[str] | None:
+        if type(item) is not dict or "params" in item or "custom_id" in item:
+            return None
+        images = item.get("images")
+        if not images or not sources_list(images) or "-" in images:
+            return None
+        from .images import MAX_IMAGES, is_url
+
+        if len(images) > MAX_IMAGES:
+            return None  # refused when shaped, before any image is read
+        if self.settings.download_images or any(not is_url(s) for s in images):
+            return images
+        return None  # URLs the service fetches: nothing to fit
+
+    def start(self, item: Any) -> tuple[Prefitted, int]:
+        images = self.wanted(item)
+        if images is None or self.off or (self.pool is not None and self.pool.broken):
+            return None, 0
+        self.seen += 1
+        if self.pool is None:
+            if self.seen < 2:
+                return None, 0
+            from .fitpool import FitPool
+
+            self.pool = FitPool.start(self.settings)
+            if self.pool is None:
+                self.off = True
+                return None, 0
+        from .images import MANY_IMAGES, MAX_SIDE, MAX_SIDE_MANY, per_image_base64
+
+        max_side = MAX_SIDE_MANY if len(images) > MANY_IMAGES else MAX_SIDE
+        share = per_image_base64(len(images))
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            fittings = [self.pool.submit(s, max_side, share) for s in images]
+        except BrokenProcessPool:
+            self.pool.broken = True
+            return None, 0  # fitted here when shaped
+        return [f.result for f in fittings], len(fittings)
+
+    @property
+    def queue_size(self) -> int:
+        return self.pool.queue_size if self.pool is not None else 0
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            if self.pool.broken:
+                self.note(
+                    "a process fitting images stopped (killed, or out of memory?); "
+                    "its images and the rest were fitted in the main process"
+                )
+
+
+def shaped_lines(
+    path: Path, shaper: Shaper, prefitter: Prefitter | None = None
+) -> Iterator[Shaped | tuple[int, str]]:
+    """Each request, or (line number, what is wrong with it), in input order."""
+    seen: set[str] = set()
+    ahead: collections.deque[tuple[int, Any, Prefitted, int]] = collections.deque()
+    fitting = 0  # images being fitted for the lines ahead
+
+    def finish(number: int, item: Any, prefitted: Prefitted) -> Shaped | tuple[int, str]:
+        try:
+            shaped = shaper.shape(number, item, prefitted)
+        except CliError as e:
+            return number, e.message
+        if shaped.custom_id in seen:
+            return number, f"the id {shaped.custom_id!r} is used by an earlier line"
+        seen.add(shaped.custom_id)
+        return shaped
+
+    try:
+        for number, text in input_lines(path):
+            if text is None:
+                ahead.append((number, UsageError("not UTF-8 text"), None, 0))
+            else:
+                try:
+                    item: Any = shaper.parse(text)
+                except UsageError as e:
+                    item = e
+                prefitted, count = (None, 0)
+                if prefitter is not None and not isinstance(item, UsageError):
+                    prefitted, count = prefitter.start(item)
+                ahead.append((number, item, prefitted, count))
+                fitting += count
+            # Lines wait here only while images are being fitted, and only so many.
+            queue = prefitter.queue_size if prefitter is not None else 0
+            while ahead and (not fitting or fitting > queue or len(ahead) > MAX_AHEAD):
+                number, item, prefitted, count = ahead.popleft()
+                fitting -= count
+                yield (
+                    (number, item.message)
+                    if isinstance(item, UsageError)
+                    else finish(number, item, prefitted)
+                )
+        while ahead:
+            number, item, prefitted, _ = ahead.popleft()
+            yield (
+                (number, item.message)
+                if isinstance(item, UsageError)
+                else finish(number, item, prefitted)
+            )
+    finally:
+        if prefitter is not None:
+            prefitter.close()
 
 
 # -- submit ----------------------------------------------------------------------
@@ -218,7 +484,8 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
     link = Link(settings, streams)
     try:
         path, digest = spool_input(opts.source, streams, folder)
-        options = options_of(settings, opts.request)
+        _ = link.client  # no credentials: say so now, not after every line is shaped
+        options = options_of(settings, opts)
         prints = fingerprint(options)
         job = None if opts.new else batch_jobs.find(digest, prints)
         if job is None and opts.name and not opts.new and batch_jobs.path_for(opts.name).exists():
@@ -244,7 +511,15 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
         else:
             streams.note(f"resuming job {job['name']}")
         with batch_jobs.locked(job["name"]):
-            submit(job, path, Shaper(settings, opts.request, link.lookup, streams), opts, link)
+            shaper = Shaper(
+                settings,
+                opts.request,
+                link.lookup,
+                streams,
+                attach=[where(a) for a in opts.attach],
+                schema_multi=opts.schema_multi,
+            )
+            submit(job, path, shaper, opts, link, folder, Prefitter(settings, streams.note))
         streams.note(
             f"job {job['name']}: {len(job['ids'])} requests in "
             f"{len(job['batches'])} batch(es); {EXPIRY_NOTE}"
@@ -262,19 +537,30 @@ def print_job_name(job: Job, streams: Streams) -> None:
     streams.stdout.flush()
 
 
-def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> None:
-    """Check every line, then send what is not yet in a batch, one batch at a time."""
+def submit(
+    job: Job,
+    path: Path,
+    shaper: Shaper,
+    opts: SubmitOptions,
+    link,
+    work: Path,
+    prefitter: Prefitter | None = None,
+) -> None:
+    """Check every line, then send what is not yet in a batch, one batch at a time.
+    `work` is a temporary folder for the request bodies."""
     ids: list[str] = []
     lines: list[int] = []
     errors: list[tuple[int, str]] = []
+    schemas = LineSchemas()
     # Tokens per model, priced once at the end (pricing per line would cost more than shaping).
     per_model: dict[str, list[int]] = {}
-    spool = path.parent / "requests.jsonl"
+    spool = work / "requests.jsonl"  # our temporary folder, never the input's
     with open(spool, "wb") as out:
-        for item in shaped_lines(path, shaper):
+        for item in shaped_lines(path, shaper, prefitter):
             if isinstance(item, tuple):
                 errors.append(item)
                 continue
+            schemas.add(len(ids), item.schema)
             ids.append(item.custom_id)
             lines.append(item.line)
             line = batch.request_line(item.custom_id, item.params)
@@ -295,6 +581,7 @@ def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> N
     if job["ids"] and (job["ids"] != ids or job["lines"] != lines):
         raise JobError(f"job {job['name']!r} was made from other lines: use --new")
     job["ids"], job["lines"] = ids, lines
+    schemas.record(job)
     job["estimate_usd"] = estimate(per_model)
     adopt_pending(job, link)
     batch_jobs.save(job)
@@ -310,7 +597,7 @@ def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> N
                 start += body.count
                 body = None
             if body is None:
-                body = batch.BodyFile(path.parent / f"batch-{start}.json")
+                body = batch.BodyFile(work / f"batch-{start}.json")
             if not body.fits(line):
                 raise UsageError(f"line {lines[index]}: one request over 256 MB")
             body.add(line)
@@ -318,6 +605,41 @@ def submit(job: Job, path: Path, shaper: Shaper, opts: SubmitOptions, link) -> N
         send_batch(job, body, start, link)
     job["done"] = True
     batch_jobs.save(job)
+
+
+class LineSchemas:
+    """Which lines have a schema of their own (kept in the journal for `batch results`):
+    each distinct schema once, and the positions of the lines that use it."""
+
+    def __init__(self) -> None:
+        self.distinct: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+        self.lines: dict[str, int] = {}
+
+    def add(self, pos: int, schema: dict[str, Any] | None) -> None:
+        if schema is None:
+            return
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self.index:
+            self.index[key] = len(self.distinct)
+            self.distinct.append(schema)
+        self.lines[str(pos)] = self.index[key]
+
+    def record(self, job: Job) -> None:
+        if self.lines:
+            job["schemas"] = self.distinct
+            job["line_schemas"] = self.lines
+
+
+def schema_for(job: Job, pos: int) -> tuple[dict[str, Any], bool] | None:
+    """The schema request `pos` was sent with, and whether it is a list (None: none)."""
+    own = job.get("line_schemas") or {}
+    if str(pos) in own:
+        found = job["schemas"][own[str(pos)]]
+        return (found["schema"], bool(found.get("multi"))) if found else None
+    options = job.get("options") or {}
+    schema = (options.get("request") or {}).get("schema")
+    return (schema, bool(options.get("schema_multi"))) if schema is not None else None
 
 
 def estimate(per_model: dict[str, list[int]]) -> dict[str, float | None]:
@@ -495,7 +817,7 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
                 # The name comes from the journal file and the counts from the server.
                 shown = clean(f"{job['name']}: {line}")
                 if streams.stderr_tty:
-                    streams.stderr.write(f"\r\x1b[2K{shown}")
+                    streams.stderr.write(f"\r\x1b[2K{progress_bar(counts)} {shown}")
                 else:
                     streams.stderr.write(f"{shown}\n")
                 streams.stderr.flush()
@@ -513,6 +835,15 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
     if streams.stderr_tty:
         streams.stderr.write("\n")
     streams.note(f"job {job['name']} ended: claude-cli batch results {job['name']}")
+
+
+def progress_bar(counts: dict[str, int], width: int = 20) -> str:
+    """`[#######-------------]  35%`: the share of requests no longer processing."""
+    total = sum(counts.values())
+    done = total - counts["processing"]
+    filled = width * done // total if total else 0
+    percent = 100 * done // total if total else 0
+    return f"[{'#' * filled}{'-' * (width - filled)}] {percent:3d}%"
 
 
 def run_cancel(settings: Settings, ref: str, streams: Streams) -> None:
@@ -626,10 +957,14 @@ def write_results(
                 expected = pos + 1
             line = job["lines"][pos] if job["ids"] else None
             record = batch.outcome(line, custom_id, json.loads(entry))
+            if "error" not in record and job["ids"]:
+                if prefill:
+                    record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
+                schema = schema_for(job, pos)
+                if schema is not None:
+                    record = with_data(record, *schema)
             if "error" in record:
                 failed.append(pos)
-            elif prefill:
-                record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
             text = json.dumps(record, ensure_ascii=False)
             out.write((json_safe(text) if on_terminal else text) + "\n")
             total += 1
@@ -650,6 +985,24 @@ def write_results(
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
     return failed, total
+
+
+def with_data(record: dict[str, Any], schema: dict[str, Any], multi: bool) -> dict[str, Any]:
+    """The reply's parsed object as `data`; a reply that is not the JSON asked for is an
+    error line naming why, its text (paid for) kept."""
+    from .schema import SchemaMismatch, check
+
+    try:
+        data = check({"stop_reason": record["stop_reason"]}, record["text"], schema, multi=multi)
+    except SchemaMismatch as e:
+        error = {"type": "schema_mismatch", "message": e.message}
+        return {"id": record["id"], "line": record["line"], "error": error, **_reply(record)}
+    head = {k: record[k] for k in ("id", "line", "text")}
+    return {**head, "data": data, **_reply(record)}
+
+
+def _reply(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: record[k] for k in ("text", "model", "stop_reason", "usage")}
 
 
 def missing(job: Job, pos: int) -> dict[str, Any]:
@@ -683,7 +1036,12 @@ def retry(settings: Settings, job: Job, failed: list[int], streams: Streams) -> 
     sources = {**settings.sources, **{k: "flag" for k in changes if changes[k] is not None}}
     settings = dataclasses.replace(settings, **changes, sources=sources)
     opts = SubmitOptions(
-        source=str(path), request=RequestOptions(**options["request"]), name=name, new=True
+        source=str(path),
+        request=RequestOptions(**options["request"]),
+        name=name,
+        new=True,
+        attach=options.get("attach") or [],
+        schema_multi=bool(options.get("schema_multi")),
     )
     streams.note(f"submitting the {len(failed)} failed requests again, as job {name}")
     run_submit(settings, opts, streams)
@@ -698,6 +1056,7 @@ def run_describe_batch(
     *,
     wait: bool = False,
     interval: float = 30.0,
+    schema_multi: bool = False,
 ) -> None:
     """`describe-image --batch`: one line per image, submitted as a job (resumable
     like any other: the same sources and options make the same job)."""
@@ -723,5 +1082,6 @@ def run_describe_batch(
         default_name="describe-image",
         wait=wait,
         interval=interval,
+        schema_multi=schema_multi,
     )
     run_submit(settings, opts, streams)

@@ -476,11 +476,24 @@ def describe_image(
         from .batch_cmds import run_describe_batch
         from .request import RequestOptions
 
+        if session is not None:
+            from .errors import UsageError
+
+            raise UsageError(
+                "--session does not go with --batch: a batch's replies come later, "
+                "with claude-cli batch results"
+            )
+
         request = RequestOptions(
-            prefill=prefill, effort=effort, think=think, think_budget=think_budget, stream=False
+            prefill=prefill,
+            effort=effort,
+            think=think,
+            think_budget=think_budget,
+            stream=False,
+            schema=_load_schema(schema, schema_multi),
         )
         text = prompt if prompt is not None else DEFAULT_PROMPT
-        run_describe_batch(settings, sources, text, request, _streams())
+        run_describe_batch(settings, sources, text, request, _streams(), schema_multi=schema_multi)
         return
     opts = DescribeOptions(
         sources=sources,
@@ -868,6 +881,19 @@ def _invoke_app() -> object:
         _fail("claude-cli: aborted", ExitCode.INTERRUPTED)
 
 
+def _load_schema(text: str | None, multi: bool) -> dict | None:
+    """--schema (and --schema-multi) read and checked, for the commands that send later."""
+    if text is None:
+        if multi:
+            from .errors import UsageError
+
+            raise UsageError("--schema-multi needs --schema: the fields of each item")
+        return None
+    from .schema import load
+
+    return load(text, multi=multi)
+
+
 batch_app = typer.Typer(
     name="batch",
     help="Bulk jobs on the Message Batches API: half price, results within 24 hours.",
@@ -906,8 +932,8 @@ def batch_submit(
         str,
         typer.Argument(
             help="JSONL file (or - for stdin): per line a JSON string (the prompt), an "
-            'object {"id", "prompt", "system", "images", "model", "max_tokens"}, or '
-            '{"custom_id", "params"} sent as it is.',
+            'object {"id", "prompt", "system", "images", "attach", "model", "max_tokens", '
+            '"schema", "schema_multi"}, or {"custom_id", "params"} sent as it is.',
             show_default=False,
         ),
     ],
@@ -924,6 +950,17 @@ def batch_submit(
     temperature: Annotated[
         float | None,
         typer.Option("--temperature", min=0.0, max=1.0, help="Sampling temperature 0..1."),
+    ] = None,
+    schema: SchemaOpt = None,
+    schema_multi: SchemaMultiOpt = False,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-a",
+            "--attach",
+            help="Attach a PDF, text file or image (as for ask) to every line that has no "
+            "'attach' of its own; repeatable.",
+        ),
     ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help="Name the job (default: the file's name).")
@@ -958,6 +995,7 @@ def batch_submit(
         think=think,
         think_budget=think_budget,
         stream=False,
+        schema=_load_schema(schema, schema_multi),
     )
     opts = SubmitOptions(
         source=source,
@@ -967,6 +1005,8 @@ def batch_submit(
         batch_size=batch_size,
         wait=wait,
         interval=interval,
+        attach=attach or [],
+        schema_multi=schema_multi,
     )
     run_submit(settings, opts, _streams())
 
@@ -1018,8 +1058,9 @@ def batch_results(
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
-    """One JSON line per input line, in input order: id, line, text, model, stop_reason,
-    usage; or id, line, error. Exit status 1 when any request failed."""
+    """One JSON line per input line, in input order: id, line, text, data (with a schema:
+    the parsed object), model, stop_reason, usage; or id, line, error (and the text, for a
+    reply that does not match its schema). Exit status 1 when any request failed."""
     from .batch_cmds import run_results
 
     settings = _settings(max_retries=max_retries, timeout=timeout)

@@ -5,7 +5,7 @@
     python tools/gen_completions.py --out DIR  # writes somewhere else (the stale test)
 
 The scripts are static on purpose: Tab never starts Python and never touches
-the network. Session names are read from the sessions folder and model ids from
+the network. Session and batch job names are read from their folders and model ids from
 the cache `claude-cli models` writes; everything else is baked in here.
 The output depends only on the code, so it is byte-for-byte reproducible.
 Imported only by the `completion` command and the tools script (it imports typer.main).
@@ -23,18 +23,25 @@ HEADER = (
     "Static: Tab never starts Python and never makes a network call."
 )
 
-# What a value or argument completes to: file, session, model, text (nothing),
-# or "choice:a b c".
-FILE, SESSION, MODEL, TEXT = "file", "session", "model", "text"
+# What a value or argument completes to: file, session, job (batch), model, text
+# (nothing), or "choice:a b c".
+FILE, SESSION, JOB, MODEL, TEXT = "file", "session", "job", "model", "text"
 MODEL_PARAMS = {"model", "prefill_model"}
 SESSION_PARAMS = {"session"}
-FILE_PARAMS = {"image", "images", "source", "sources", "file", "files", "path", "paths"}
+FILE_PARAMS = {"image", "images", "attach", "source", "sources", "file", "files", "path", "paths"}
 # Commands whose first argument names an existing session.
 SESSION_ARG_COMMANDS = {
     ("sessions", "show"),
     ("sessions", "export"),
     ("sessions", "rename"),
     ("sessions", "delete"),
+}
+# Commands whose first argument names a batch job.
+JOB_ARG_COMMANDS = {
+    ("batch", "status"),
+    ("batch", "wait"),
+    ("batch", "results"),
+    ("batch", "cancel"),
 }
 WORD = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
@@ -96,6 +103,8 @@ def kind_of(path: tuple[str, ...], param: Any, position: int) -> str:
         return _choice(SETTING_KEYS)
     if path in SESSION_ARG_COMMANDS and param.param_type_name == "argument" and position == 0:
         return SESSION
+    if path in JOB_ARG_COMMANDS and param.param_type_name == "argument" and position == 0:
+        return JOB
     choices = getattr(param.type, "choices", None)
     if choices:
         return _choice(choices)
@@ -203,11 +212,12 @@ def glob_pattern(key: str, quote) -> str:
 # ------------------------------------------------------------------------ bash
 
 BASH_MAIN = r"""
-_claude_cli_sessions() {
+# Names of the *.json files in the data folder's $1 (sessions, batches).
+_claude_cli_names() {
     local dir f re='^[A-Za-z0-9_][A-Za-z0-9._-]*$'
     case ${OSTYPE-} in
-        darwin*) dir="$HOME/Library/Application Support/claude-cli/sessions" ;;
-        *) dir="${XDG_DATA_HOME:-$HOME/.local/share}/claude-cli/sessions" ;;
+        darwin*) dir="$HOME/Library/Application Support/claude-cli/$1" ;;
+        *) dir="${XDG_DATA_HOME:-$HOME/.local/share}/claude-cli/$1" ;;
     esac
     _cc_words=
     for f in "$dir"/*.json; do
@@ -216,6 +226,9 @@ _claude_cli_sessions() {
         [[ $f =~ $re ]] && _cc_words+=" $f"
     done
 }
+
+_claude_cli_sessions() { _claude_cli_names sessions; }
+_claude_cli_jobs() { _claude_cli_names batches; }
 
 _claude_cli_models() {
     local file line re='^[A-Za-z0-9][A-Za-z0-9._:@/-]*$'
@@ -240,12 +253,13 @@ _claude_cli_complete_kind() {
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         session) _claude_cli_sessions ;;
+        job) _claude_cli_jobs ;;
         model) _claude_cli_models ;;
         choice:*) _cc_words=${1#choice:} ;;
         *) COMPREPLY=() ;;
     esac
     case $1 in
-        session | model | choice:*)
+        session | job | model | choice:*)
             IFS=$' \t\n'
             COMPREPLY=($(compgen -W "$_cc_words" -- "$cur"))
             ;;
@@ -354,18 +368,23 @@ def render_bash(tree: Command, models: list[str]) -> str:
 # ------------------------------------------------------------------------- zsh
 
 ZSH_MAIN = r"""
-_claude_cli_sessions() {
+# Names of the *.json files in the data folder's $1 (sessions, batches); $2 $3: the tag
+# and the description.
+_claude_cli_names() {
     local dir
     if [[ $OSTYPE == darwin* ]]; then
-        dir="$HOME/Library/Application Support/claude-cli/sessions"
+        dir="$HOME/Library/Application Support/claude-cli/$1"
     else
-        dir="${XDG_DATA_HOME:-$HOME/.local/share}/claude-cli/sessions"
+        dir="${XDG_DATA_HOME:-$HOME/.local/share}/claude-cli/$1"
     fi
     local -a names
     names=("$dir"/*.json(N:t:r))
     names=(${(M)names:#[A-Za-z0-9_][A-Za-z0-9._-]#})
-    _wanted sessions expl 'session' compadd -a names
+    _wanted $2 expl $3 compadd -a names
 }
+
+_claude_cli_sessions() { _claude_cli_names sessions sessions session }
+_claude_cli_jobs() { _claude_cli_names batches jobs 'batch job' }
 
 _claude_cli_models() {
     local file
@@ -385,6 +404,7 @@ _claude_cli_complete_kind() {
     case $1 in
         file) _files ;;
         session) _claude_cli_sessions ;;
+        job) _claude_cli_jobs ;;
         model) _claude_cli_models ;;
         choice:*) _wanted values expl 'value' compadd -- ${=${1#choice:}} ;;
         *) _message 'text' ;;
@@ -504,19 +524,30 @@ def render_zsh(tree: Command, models: list[str]) -> str:
 # ------------------------------------------------------------------------ fish
 
 FISH_MAIN = r"""
-function __claude_cli_sessions
+# Names of the *.json files in the data folder's $argv[1] (sessions, batches), described
+# as $argv[2].
+function __claude_cli_names
     set -l dir
     if test (uname) = Darwin
-        set dir "$HOME/Library/Application Support/claude-cli/sessions"
+        set dir "$HOME/Library/Application Support/claude-cli/$argv[1]"
     else if set -q XDG_DATA_HOME[1]; and test -n "$XDG_DATA_HOME"
-        set dir "$XDG_DATA_HOME/claude-cli/sessions"
+        set dir "$XDG_DATA_HOME/claude-cli/$argv[1]"
     else
-        set dir "$HOME/.local/share/claude-cli/sessions"
+        set dir "$HOME/.local/share/claude-cli/$argv[1]"
     end
     for f in $dir/*.json
         set -l name (string replace -r '^.*/(.*)\.json$' '$1' -- $f)
-        string match -qr '^[A-Za-z0-9_][A-Za-z0-9._-]*$' -- $name; and printf '%s\tsession\n' $name
+        string match -qr '^[A-Za-z0-9_][A-Za-z0-9._-]*$' -- $name
+        and printf '%s\t%s\n' $name $argv[2]
     end
+end
+
+function __claude_cli_sessions
+    __claude_cli_names sessions session
+end
+
+function __claude_cli_jobs
+    __claude_cli_names batches 'batch job'
 end
 
 function __claude_cli_models
@@ -547,6 +578,8 @@ function __claude_cli_complete_kind
             __fish_complete_path "$cur" | string replace -r '^' -- $prefix
         case session
             __claude_cli_sessions | string replace -r '^' -- $prefix
+        case job
+            __claude_cli_jobs | string replace -r '^' -- $prefix
         case model
             __claude_cli_models | string replace -r '^' -- $prefix
         case 'choice:*'

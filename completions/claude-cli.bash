@@ -44,7 +44,7 @@ _claude_cli_options() {
         'config set') _cc_words='-h --help' ;;
         'config unset') _cc_words='-h --help' ;;
         'batch') _cc_words='-h --help' ;;
-        'batch submit') _cc_words='-m --model -s --system --max-tokens --effort --no-think --think --think-budget --stop --temperature --name --new --batch-size --wait --interval --max-retries --timeout -h --help' ;;
+        'batch submit') _cc_words='-m --model -s --system --max-tokens --effort --no-think --think --think-budget --stop --temperature --schema --schema-multi -a --attach --name --new --batch-size --wait --interval --max-retries --timeout -h --help' ;;
         'batch list') _cc_words='-h --help' ;;
         'batch status') _cc_words='--max-retries --timeout -h --help' ;;
         'batch wait') _cc_words='--interval --max-retries -h --help' ;;
@@ -71,8 +71,8 @@ _claude_cli_value_kind() {
         'ask/--think-budget') _cc_kind='text' ;;
         'ask/-i') _cc_kind='file' ;;
         'ask/--image') _cc_kind='file' ;;
-        'ask/-a') _cc_kind='text' ;;
-        'ask/--attach') _cc_kind='text' ;;
+        'ask/-a') _cc_kind='file' ;;
+        'ask/--attach') _cc_kind='file' ;;
         'ask/--web-domains') _cc_kind='text' ;;
         'ask/--max-searches') _cc_kind='text' ;;
         'ask/--schema') _cc_kind='text' ;;
@@ -86,8 +86,8 @@ _claude_cli_value_kind() {
         'tokens/--system') _cc_kind='text' ;;
         'tokens/-i') _cc_kind='file' ;;
         'tokens/--image') _cc_kind='file' ;;
-        'tokens/-a') _cc_kind='text' ;;
-        'tokens/--attach') _cc_kind='text' ;;
+        'tokens/-a') _cc_kind='file' ;;
+        'tokens/--attach') _cc_kind='file' ;;
         'tokens/--schema') _cc_kind='text' ;;
         'tokens/--effort') _cc_kind='text' ;;
         'tokens/-S') _cc_kind='session' ;;
@@ -138,6 +138,9 @@ _claude_cli_value_kind() {
         'batch submit/--think-budget') _cc_kind='text' ;;
         'batch submit/--stop') _cc_kind='text' ;;
         'batch submit/--temperature') _cc_kind='text' ;;
+        'batch submit/--schema') _cc_kind='text' ;;
+        'batch submit/-a') _cc_kind='file' ;;
+        'batch submit/--attach') _cc_kind='file' ;;
         'batch submit/--name') _cc_kind='text' ;;
         'batch submit/--batch-size') _cc_kind='text' ;;
         'batch submit/--interval') _cc_kind='text' ;;
@@ -168,17 +171,22 @@ _claude_cli_arg_kind() {
         'config set/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images save_asks' ;;
         'config unset/0') _cc_kind='choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images save_asks' ;;
         'batch submit/0') _cc_kind='file' ;;
+        'batch status/0') _cc_kind='job' ;;
+        'batch wait/0') _cc_kind='job' ;;
+        'batch results/0') _cc_kind='job' ;;
+        'batch cancel/0') _cc_kind='job' ;;
         'describe-image/'*) _cc_kind='file' ;;
         'sessions delete/'*) _cc_kind='session' ;;
         *) _cc_kind= ;;
     esac
 }
 
-_claude_cli_sessions() {
+# Names of the *.json files in the data folder's $1 (sessions, batches).
+_claude_cli_names() {
     local dir f re='^[A-Za-z0-9_][A-Za-z0-9._-]*$'
     case ${OSTYPE-} in
-        darwin*) dir="$HOME/Library/Application Support/claude-cli/sessions" ;;
-        *) dir="${XDG_DATA_HOME:-$HOME/.local/share}/claude-cli/sessions" ;;
+        darwin*) dir="$HOME/Library/Application Support/claude-cli/$1" ;;
+        *) dir="${XDG_DATA_HOME:-$HOME/.local/share}/claude-cli/$1" ;;
     esac
     _cc_words=
     for f in "$dir"/*.json; do
@@ -187,6 +195,9 @@ _claude_cli_sessions() {
         [[ $f =~ $re ]] && _cc_words+=" $f"
     done
 }
+
+_claude_cli_sessions() { _claude_cli_names sessions; }
+_claude_cli_jobs() { _claude_cli_names batches; }
 
 _claude_cli_models() {
     local file line re='^[A-Za-z0-9][A-Za-z0-9._:@/-]*$'
@@ -211,12 +222,13 @@ _claude_cli_complete_kind() {
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         session) _claude_cli_sessions ;;
+        job) _claude_cli_jobs ;;
         model) _claude_cli_models ;;
         choice:*) _cc_words=${1#choice:} ;;
         *) COMPREPLY=() ;;
     esac
     case $1 in
-        session | model | choice:*)
+        session | job | model | choice:*)
             IFS=$' \t\n'
             COMPREPLY=($(compgen -W "$_cc_words" -- "$cur"))
             ;;

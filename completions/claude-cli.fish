@@ -16,7 +16,7 @@ function __claude_cli_subcommands
         case 'config'
             printf '%s\n' 'path	Print the config file\'s path (CLAUDE_CLI_CONFIG overrides it).' 'show	Show every setting, where it came from (env, file, default) and the…' 'set	Check a setting and save it in the config file (comments are kept).' 'unset	Remove a setting from the config file, so its default applies again.'
         case 'batch'
-            printf '%s\n' 'submit	Submit one request per line as a job; prints the job\'s name.' 'list	Jobs, newest first: name, requests, batches, created, state.' 'status	Counts, estimated cost at batch prices, and the results\' cost once…' 'wait	Show progress on stderr until the job ends (Ctrl-C stops waiting…' 'results	One JSON line per input line, in input order: id, line, text, model…' 'cancel	Cancel the job\'s unfinished batches (finished requests keep their…'
+            printf '%s\n' 'submit	Submit one request per line as a job; prints the job\'s name.' 'list	Jobs, newest first: name, requests, batches, created, state.' 'status	Counts, estimated cost at batch prices, and the results\' cost once…' 'wait	Show progress on stderr until the job ends (Ctrl-C stops waiting…' 'results	One JSON line per input line, in input order: id, line, text, data…' 'cancel	Cancel the job\'s unfinished batches (finished requests keep their…'
     end
 end
 
@@ -70,7 +70,7 @@ function __claude_cli_options
         case 'batch'
             printf '%s\n' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'batch submit'
-            printf '%s\n' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '--effort	How hard the model works: low, medium, high, xhigh or max (the…' '--no-think	Ask for thinking the way the model takes it (adaptive on current…' '--think	Ask for thinking the way the model takes it (adaptive on current…' '--think-budget	Thinking budget in tokens, for models that take only a manual budget…' '--stop	Stop sequence (repeatable), e.g. --stop \'```\'.' '--temperature	Sampling temperature 0..1.' '--name	Name the job (default: the file\'s name).' '--new	A fresh job, even if this input was submitted before.' '--batch-size	Most requests per batch (default 100000).' '--wait	Then wait until the job ends.' '--interval	Seconds between status checks while waiting (default 30).' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Seconds to wait for the next event (pings do not count), or for the…' '-h	Show this message and exit.' '--help	Show this message and exit.'
+            printf '%s\n' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '--effort	How hard the model works: low, medium, high, xhigh or max (the…' '--no-think	Ask for thinking the way the model takes it (adaptive on current…' '--think	Ask for thinking the way the model takes it (adaptive on current…' '--think-budget	Thinking budget in tokens, for models that take only a manual budget…' '--stop	Stop sequence (repeatable), e.g. --stop \'```\'.' '--temperature	Sampling temperature 0..1.' '--schema	Answer as JSON matching this schema: inline JSON Schema, @file.json…' '--schema-multi	With --schema: a list of such objects (e.g. every person in a text).' '-a	Attach a PDF, text file or image (as for ask) to every line that has…' '--attach	Attach a PDF, text file or image (as for ask) to every line that has…' '--name	Name the job (default: the file\'s name).' '--new	A fresh job, even if this input was submitted before.' '--batch-size	Most requests per batch (default 100000).' '--wait	Then wait until the job ends.' '--interval	Seconds between status checks while waiting (default 30).' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Seconds to wait for the next event (pings do not count), or for the…' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'batch list'
             printf '%s\n' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'batch status'
@@ -117,9 +117,9 @@ function __claude_cli_value_kind
         case 'ask/--image'
             printf '%s\n' 'file'
         case 'ask/-a'
-            printf '%s\n' 'text'
+            printf '%s\n' 'file'
         case 'ask/--attach'
-            printf '%s\n' 'text'
+            printf '%s\n' 'file'
         case 'ask/--web-domains'
             printf '%s\n' 'text'
         case 'ask/--max-searches'
@@ -147,9 +147,9 @@ function __claude_cli_value_kind
         case 'tokens/--image'
             printf '%s\n' 'file'
         case 'tokens/-a'
-            printf '%s\n' 'text'
+            printf '%s\n' 'file'
         case 'tokens/--attach'
-            printf '%s\n' 'text'
+            printf '%s\n' 'file'
         case 'tokens/--schema'
             printf '%s\n' 'text'
         case 'tokens/--effort'
@@ -250,6 +250,12 @@ function __claude_cli_value_kind
             printf '%s\n' 'text'
         case 'batch submit/--temperature'
             printf '%s\n' 'text'
+        case 'batch submit/--schema'
+            printf '%s\n' 'text'
+        case 'batch submit/-a'
+            printf '%s\n' 'file'
+        case 'batch submit/--attach'
+            printf '%s\n' 'file'
         case 'batch submit/--name'
             printf '%s\n' 'text'
         case 'batch submit/--batch-size'
@@ -302,6 +308,14 @@ function __claude_cli_arg_kind
             printf '%s\n' 'choice:model max_tokens system api_version base_url timeout max_retries prefill_model api_key_command prompt_caching image_max_edge download_images save_asks'
         case 'batch submit/0'
             printf '%s\n' 'file'
+        case 'batch status/0'
+            printf '%s\n' 'job'
+        case 'batch wait/0'
+            printf '%s\n' 'job'
+        case 'batch results/0'
+            printf '%s\n' 'job'
+        case 'batch cancel/0'
+            printf '%s\n' 'job'
         case 'describe-image/*'
             printf '%s\n' 'file'
         case 'sessions delete/*'
@@ -309,19 +323,30 @@ function __claude_cli_arg_kind
     end
 end
 
-function __claude_cli_sessions
+# Names of the *.json files in the data folder's $argv[1] (sessions, batches), described
+# as $argv[2].
+function __claude_cli_names
     set -l dir
     if test (uname) = Darwin
-        set dir "$HOME/Library/Application Support/claude-cli/sessions"
+        set dir "$HOME/Library/Application Support/claude-cli/$argv[1]"
     else if set -q XDG_DATA_HOME[1]; and test -n "$XDG_DATA_HOME"
-        set dir "$XDG_DATA_HOME/claude-cli/sessions"
+        set dir "$XDG_DATA_HOME/claude-cli/$argv[1]"
     else
-        set dir "$HOME/.local/share/claude-cli/sessions"
+        set dir "$HOME/.local/share/claude-cli/$argv[1]"
     end
     for f in $dir/*.json
         set -l name (string replace -r '^.*/(.*)\.json$' '$1' -- $f)
-        string match -qr '^[A-Za-z0-9_][A-Za-z0-9._-]*$' -- $name; and printf '%s\tsession\n' $name
+        string match -qr '^[A-Za-z0-9_][A-Za-z0-9._-]*$' -- $name
+        and printf '%s\t%s\n' $name $argv[2]
     end
+end
+
+function __claude_cli_sessions
+    __claude_cli_names sessions session
+end
+
+function __claude_cli_jobs
+    __claude_cli_names batches 'batch job'
 end
 
 function __claude_cli_models
@@ -352,6 +377,8 @@ function __claude_cli_complete_kind
             __fish_complete_path "$cur" | string replace -r '^' -- $prefix
         case session
             __claude_cli_sessions | string replace -r '^' -- $prefix
+        case job
+            __claude_cli_jobs | string replace -r '^' -- $prefix
         case model
             __claude_cli_models | string replace -r '^' -- $prefix
         case 'choice:*'

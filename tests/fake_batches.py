@@ -6,7 +6,8 @@ client must never send one); a batch is `in_progress` until `api.batch_delay`
 seconds have passed, then `ended`; results are JSONL, streamed, in shuffled order.
 Faults: `api.batch_create_faults` (Fault answers to the next creates) and
 `api.results_drop_after` (close the connection after N result lines, once);
-`api.batch_outcomes` scripts a custom_id's result type (used once).
+`api.batch_outcomes` scripts a custom_id's result type (used once), `api.batch_texts`
+a succeeded one's reply text (else: a JSON instance of its schema, or "You said: ...").
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def batch_object(api: FakeAPI, batch: FakeBatch) -> dict[str, Any]:
 
 def finish(api: FakeAPI, batch: FakeBatch) -> list[dict[str, Any]]:
     """The results, made once: each request answered as /v1/messages would."""
-    from fakeapi import APIError, Reply, _generate, _last_user, _text_of
+    from fakeapi import APIError, Reply, _generate, _last_user, _text_of, instance_of
 
     if batch.results is not None:
         return batch.results
@@ -97,8 +98,14 @@ def finish(api: FakeAPI, batch: FakeBatch) -> list[dict[str, Any]]:
                 }
             else:
                 content = _last_user(params)["content"]
-                plan = Reply(text="You said: " + _text_of(content))
-                message, _ = _generate(api, params, plan)
+                fmt = (params.get("output_config") or {}).get("format")
+                if custom_id in api.batch_texts:
+                    text = api.batch_texts.pop(custom_id)
+                elif fmt:
+                    text = json.dumps(instance_of(fmt["schema"]))  # as structured outputs give
+                else:
+                    text = "You said: " + _text_of(content)
+                message, _ = _generate(api, params, Reply(text=text))
                 entry["result"]["message"] = message
         elif kind == "errored":
             entry["result"]["error"] = {

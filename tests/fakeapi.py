@@ -138,6 +138,7 @@ class FakeAPI:
         self.batches: dict[str, Any] = {}
         self.batch_delay = 0.0  # seconds a batch stays in_progress
         self.batch_outcomes: dict[str, str] = {}  # custom_id -> errored | expired | canceled
+        self.batch_texts: dict[str, str] = {}  # custom_id -> a succeeded reply's text
         self.batch_create_faults: collections.deque[Fault] = collections.deque()
         self.results_drop_after: int | None = None  # drop the results stream after N lines
         self.batch_version = ""

@@ -46,6 +46,11 @@ def dirs(tmp_path: Path) -> dict[str, Path]:
     for name in ("work-notes", "trip.2025", "bad name", ".hidden"):
         (sessions / f"{name}.json").write_text("{}")
     (sessions / "not-a-session.txt").write_text("")
+    jobs = data / "claude-cli" / "batches"
+    jobs.mkdir()
+    for name in ("questions.json", "describe-image.json", "questions.input.jsonl", "bad job.json"):
+        (jobs / name).write_text("{}")
+    (jobs / ".questions.lock").write_text("")
     (cache / "claude-cli").mkdir(parents=True)
     (cache / "claude-cli" / "models.txt").write_text(
         "claude-opus-4-5\nclaude-haiku-4-5\n$(touch pwned)\nwith space\n"
@@ -314,6 +319,20 @@ def test_bash_completes_sessions_in_the_real_app_once_merged(dirs: dict[str, Pat
     assert got == ["work-notes"]
 
 
+@pytest.mark.parametrize("command", ["status", "wait", "results", "cancel"])
+def test_bash_completes_batch_job_names(command: str, dirs: dict[str, Path]) -> None:
+    got = bash_complete(BASH, ["claude-cli", "batch", command, ""], dirs)
+    assert got == ["describe-image", "questions"]
+    assert bash_complete(BASH, ["claude-cli", "batch", command, "q"], dirs) == ["questions"]
+
+
+def test_bash_batch_submit_and_attach_complete_files(dirs: dict[str, Path]) -> None:
+    files = ["photo one.jpg", "photo2.png"]
+    assert bash_complete(BASH, ["claude-cli", "batch", "submit", "pho"], dirs) == files
+    assert bash_complete(BASH, ["claude-cli", "batch", "submit", "-a", "pho"], dirs) == files
+    assert bash_complete(BASH, ["claude-cli", "ask", "--attach", "pho"], dirs) == files
+
+
 # ------------------------------------------------- generator rules (synthetic app)
 
 
@@ -403,6 +422,8 @@ FISH_CASES = [
     ("claude-cli sessions export x --format ", ["json", "markdown"], True),
     ("claude-cli sessions import x pho", ["photo one.jpg", "photo2.png"], True),
     ("claude-cli describe-image photo2.png pho", ["photo one.jpg", "photo2.png"], True),
+    ("claude-cli batch results ", ["describe-image", "questions"], False),
+    ("claude-cli batch wait q", ["questions"], False),
 ]
 
 
@@ -439,6 +460,8 @@ ZSH_CASES = [
     ("claude-cli sessions show ", ["trip.2025", "work-notes"], True),
     ("claude-cli ask -c --session w", ["work-notes"], True),
     ("claude-cli sessions export x --format ", ["json", "markdown"], True),
+    ("claude-cli batch status ", ["describe-image", "questions"], False),
+    ("claude-cli batch cancel d", ["describe-image"], False),
 ]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from . import batch, batch_jobs
 from .batch_jobs import Job, JobError
 from .config import Settings
-from .errors import CliError, ExitCode, Interrupted, TransportError, UsageError
+from .errors import CliError, ExitCode, Interrupted, OutputError, TransportError, UsageError
 from .request import RequestOptions, shape
 from .term import Streams, clean, json_safe
 
@@ -480,6 +480,7 @@ def shaped_lines(
 def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> None:
     from .exchange import Link
 
+    batch_jobs.check_writable()
     folder = Path(tempfile.mkdtemp(prefix="claude-cli-batch-"))
     link = Link(settings, streams)
     try:
@@ -792,7 +793,8 @@ def true_cost(job: Job, link) -> float | None:
                 total += spent
     if not job.get("foreign"):
         job["cost_usd"] = total
-        batch_jobs.save(job)
+        with contextlib.suppress(OSError):  # a cache only: an unwritable folder costs a download
+            batch_jobs.save(job)
     return total
 
 
@@ -874,7 +876,9 @@ def run_results(
     result downloaded twice after a dropped connection simply replaces itself); the
     table is then read in order into a temporary file, moved into place at the end."""
     job = batch_jobs.resolve(ref)
-    link = client_for(settings, streams)
+    # The file is checked (and its temporary file made) before anything is downloaded.
+    target = ResultsFile.open(output) if output and output != "-" else None
+    link = client_for(settings, streams)  # makes no connection yet: nothing to fail
     folder = Path(tempfile.mkdtemp(prefix="claude-cli-results-"))
     try:
         states = batch_states(job, link)
@@ -887,9 +891,11 @@ def run_results(
         position = {cid: i for i, cid in enumerate(job["ids"])}
         for b in job["batches"]:
             fetch_results(link, b["id"], db, position, settings.max_retries, streams)
-        failed, total = write_results(job, db, folder, streams, output)
+        failed, total = write_results(job, db, streams, target)
         db.close()
     finally:
+        if target is not None:
+            target.discard()
         link.close()
         shutil.rmtree(folder, ignore_errors=True)
     streams.note(EXPIRY_NOTE[0].upper() + EXPIRY_NOTE[1:] + ".")
@@ -928,62 +934,85 @@ def fetch_results(link, batch_id: str, db, position: dict[str, int], retries: in
             raise
 
 
+class ResultsFile:
+    """`-o PATH`: written into a temporary file in PATH's folder, moved into place
+    only once complete (a failed download leaves PATH as it was)."""
+
+    def __init__(self, target: Path, tmp: str, out) -> None:
+        self.target, self.tmp, self.out = target, tmp, out
+
+    @classmethod
+    def open(cls, output: str) -> ResultsFile:
+        target = Path(output)
+        folder = target.parent
+        if target.is_dir():
+            raise UsageError(f"cannot write {output}: it is a folder")
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {output}: no such folder")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as e:
+            raise UsageError(f"cannot write {output}: {e.strerror or type(e).__name__}") from None
+        return cls(target, tmp, os.fdopen(fd, "w", encoding="utf-8"))
+
+    def commit(self) -> None:
+        try:
+            self.out.flush()
+            os.fsync(self.out.fileno())
+            self.out.close()
+            os.replace(self.tmp, self.target)
+        except OSError as e:
+            why = e.strerror or type(e).__name__
+            raise OutputError(f"cannot write {self.target}: {why}") from None
+        self.tmp = None
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            self.out.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)
+            self.tmp = None
+
+
 def write_results(
-    job: Job, db, folder: Path, streams: Streams, output: str | None
+    job: Job, db, streams: Streams, target: ResultsFile | None
 ) -> tuple[list[int], int]:
     """Write the ordered lines; returns the failed requests' positions and the total."""
     failed: list[int] = []
-    target = Path(output) if output and output != "-" else None
-    tmp = None
-    if target is not None:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
-        )
-        out = os.fdopen(fd, "w", encoding="utf-8")
-    else:
-        out = streams.stdout
+    out = target.out if target is not None else streams.stdout
     total = 0
     prefill = ((job.get("options") or {}).get("request") or {}).get("prefill") or ""
     on_terminal = target is None and streams.stdout_tty  # C1 and bidi escaped, as models --json
-    try:
-        expected = 0
-        for pos, custom_id, entry in db.execute("select pos, custom_id, entry from r order by pos"):
-            if job["ids"]:
-                while expected < pos:  # no result came back for these
-                    failed.append(expected)
-                    out.write(json.dumps(missing(job, expected)) + "\n")
-                    expected += 1
-                    total += 1
-                expected = pos + 1
-            line = job["lines"][pos] if job["ids"] else None
-            record = batch.outcome(line, custom_id, json.loads(entry))
-            if "error" not in record and job["ids"]:
-                if prefill:
-                    record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
-                schema = schema_for(job, pos)
-                if schema is not None:
-                    record = with_data(record, *schema)
-            if "error" in record:
-                failed.append(pos)
-            text = json.dumps(record, ensure_ascii=False)
-            out.write((json_safe(text) if on_terminal else text) + "\n")
-            total += 1
-        while job["ids"] and expected < len(job["ids"]):
-            failed.append(expected)
-            out.write(json.dumps(missing(job, expected)) + "\n")
-            expected += 1
-            total += 1
-        out.flush()
-        if target is not None:
-            os.fsync(out.fileno())
-            out.close()
-            os.replace(tmp, target)
-            tmp = None
-    finally:
-        if tmp is not None:
-            out.close()
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    expected = 0
+    for pos, custom_id, entry in db.execute("select pos, custom_id, entry from r order by pos"):
+        if job["ids"]:
+            while expected < pos:  # no result came back for these
+                failed.append(expected)
+                out.write(json.dumps(missing(job, expected)) + "\n")
+                expected += 1
+                total += 1
+            expected = pos + 1
+        line = job["lines"][pos] if job["ids"] else None
+        record = batch.outcome(line, custom_id, json.loads(entry))
+        if "error" not in record and job["ids"]:
+            if prefill:
+                record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
+            schema = schema_for(job, pos)
+            if schema is not None:
+                record = with_data(record, *schema)
+        if "error" in record:
+            failed.append(pos)
+        text = json.dumps(record, ensure_ascii=False)
+        out.write((json_safe(text) if on_terminal else text) + "\n")
+        total += 1
+    while job["ids"] and expected < len(job["ids"]):
+        failed.append(expected)
+        out.write(json.dumps(missing(job, expected)) + "\n")
+        expected += 1
+        total += 1
+    out.flush()
+    if target is not None:
+        target.commit()
     return failed, total
 
 

@@ -13,12 +13,13 @@ import contextlib
 import fcntl
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import CliError, ExitCode, UsageError
 from .session import NAME_RE, data_dir
 from .store import ensure_private_dir, write_private
 
@@ -31,8 +32,29 @@ class JobError(UsageError):
     """A job name, file or state is at fault."""
 
 
+class JobFolderError(CliError):
+    """The jobs folder cannot be written (exit 6, as for a session's folder)."""
+
+    exit_code = ExitCode.SESSION
+
+
 def jobs_dir() -> Path:
     return data_dir() / "batches"
+
+
+def check_writable() -> None:
+    """Before anything is sent: the jobs folder exists (or can be made) and takes files."""
+    folder = jobs_dir()
+    try:
+        ensure_private_dir(folder)
+        fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        why = e.strerror or type(e).__name__
+        raise JobFolderError(
+            f"cannot write the batch jobs folder {folder}: {why}; nothing was sent"
+        ) from None
 
 
 def check_name(name: str) -> str:
@@ -73,7 +95,7 @@ def input_path(name: str) -> Path:
 
 
 def write_input(path: Path, data: bytes) -> None:
-    ensure_private_dir(jobs_dir())
+    check_writable()
     write_private(path, data)
 
 

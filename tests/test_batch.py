@@ -387,3 +387,34 @@ def test_a_batch_id_from_elsewhere_is_a_job(run, api, tmp_path):
     r = run("batch", "results", made["id"])
     assert r.code == 0, r.err
     assert sorted(json.loads(x)["id"] for x in r.out.splitlines()) == ["x0", "x1", "x2"]
+
+
+@pytest.mark.parametrize("where", ["missing/x.jsonl", "folder"])
+def test_a_bad_output_path_is_refused_before_downloading(run, api, tmp_path, where):
+    (tmp_path / "folder").mkdir()
+    assert run("batch", "submit", str(write_input(tmp_path))).code == 0
+    served = len(api.requests)
+    r = run("batch", "results", "questions", "-o", str(tmp_path / where))
+    assert r.code == 2, r.err
+    why = "no such folder" if where.startswith("missing") else "it is a folder"
+    assert r.err.strip() == f"claude-cli: error: cannot write {tmp_path / where}: {why}"
+    assert not any("/results" in q.path for q in api.requests[served:])
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_an_unwritable_jobs_folder_fails_before_sending(run, api, tmp_path, home):
+    # As root, chmod would not stop us: a file where the data folder should be.
+    (home / "data" / "claude-cli").write_text("not a folder")
+    src = write_input(tmp_path)
+    r = run("batch", "submit", str(src))
+    assert r.code == 6, r.err
+    assert "cannot write the batch jobs folder" in r.err and "nothing was sent" in r.err
+    assert len(r.err.strip().splitlines()) == 1
+    from test_images import make_image
+
+    photo = tmp_path / "cat.jpg"
+    photo.write_bytes(make_image("JPEG", (40, 30)))
+    r = run("describe-image", "--batch", str(photo))
+    assert r.code == 6, r.err
+    assert "cannot write the batch jobs folder" in r.err
+    assert api.batch_creates == []

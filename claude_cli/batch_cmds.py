@@ -323,15 +323,27 @@ class Shaper:
         if params.get("stream"):
             raise UsageError("'params' asks to stream: batch requests cannot stream")
         # Sent as given: no --schema is added, so none is checked.
-        return Shaped(number, self.custom_id(number, item["custom_id"]), params, NO_SCHEMA)
+        return Shaped(
+            number, self.custom_id(number, item["custom_id"], "custom_id"), params, NO_SCHEMA
+        )
 
     @staticmethod
-    def custom_id(number: int, given: Any) -> str:
-        if given is None:
+    def custom_id(number: int, given: Any, key: str = "id") -> str:
+        """The request's id: the line's own (`key` as the line spells it), or line-N."""
+        if given is None and key == "id":
             return f"line-{number}"
-        if type(given) is not str or not CUSTOM_ID_RE.fullmatch(given):
-            raise UsageError("'id' must be 1 to 64 letters, digits, '_' or '-'")
-        return given
+        if type(given) is str and CUSTOM_ID_RE.fullmatch(given):
+            return given
+        rule = "use 1 to 64 letters, digits, '_' or '-'"
+        if type(given) is not str:
+            raise UsageError(f"'{key}' must be a string: {rule}")
+        if not given:
+            raise UsageError(f"'{key}' is empty: {rule}")
+        if len(given) > 64:
+            raise UsageError(f"'{key}' is {len(given)} characters long: {rule}")
+        bad = next(c for c in given if not CUSTOM_ID_RE.fullmatch(c))
+        shown = "a space" if bad == " " else repr(bad)
+        raise UsageError(f"'{key}' {given!r} has {shown} in it: {rule}")
 
 
 def sources_list(value: Any) -> bool:
@@ -574,9 +586,7 @@ def submit(
         shown = "\n".join(f"  line {n}: {why}" for n, why in errors[:MAX_LISTED_ERRORS])
         more = len(errors) - MAX_LISTED_ERRORS
         shown += f"\n  ... and {more} more" if more > 0 else ""
-        raise UsageError(
-            f"{opts.source}: {len(errors)} bad line(s), nothing submitted", "\n" + shown
-        )
+        raise UsageError(f"{opts.source}: {len(errors)} bad line(s), nothing submitted", shown)
     if not ids:
         raise UsageError(f"{opts.source}: no requests (every line is blank)")
     if job["ids"] and (job["ids"] != ids or job["lines"] != lines):
@@ -729,21 +739,42 @@ def all_ended(states: list[dict[str, Any]]) -> bool:
     return all(s.get("processing_status") == batch.ENDED for s in states)
 
 
-def run_list(streams: Streams) -> None:
-    names = batch_jobs.names()
-    if not names:
-        streams.note("no batch jobs yet (start one with: claude-cli batch submit FILE)")
-        return
-    for name in names:
+def run_list(streams: Streams, json_out: bool = False) -> None:
+    items: list[dict[str, Any]] = []
+    for name in batch_jobs.names():
         try:
             job = batch_jobs.load(name)
         except JobError as e:
             streams.note(e.message)
             continue
-        state = "submitted" if job["done"] else "incomplete: run batch submit again to resume"
+        retry_of = job.get("retry_of") if type(job.get("retry_of")) is dict else {}
+        items.append(
+            {
+                "name": name,
+                "requests": len(job["ids"]),
+                "batches": [str(b.get("id")) for b in job["batches"]],
+                "created": job.get("created"),
+                "submitted": bool(job["done"]),
+                "input": (job.get("input") or {}).get("path"),
+                "retry_of": retry_of.get("job"),
+            }
+        )
+    if json_out:
+        if streams.stdout_tty:
+            from .richout import print_json
+
+            print_json(streams.stdout, items)
+            return
+        streams.stdout.write(json.dumps(items, ensure_ascii=False) + "\n")
+        return
+    if not items:
+        streams.note("no batch jobs yet (start one with: claude-cli batch submit FILE)")
+        return
+    for item in items:
+        state = "submitted" if item["submitted"] else "incomplete: run batch submit again to resume"
         streams.stdout.write(
-            f"{name}\t{len(job['ids'])} requests\t{len(job['batches'])} batch(es)\t"
-            f"{clean(str(job.get('created')))}\t{state}\n"
+            f"{item['name']}\t{item['requests']} requests\t{len(item['batches'])} batch(es)\t"
+            f"{clean(str(item['created']))}\t{state}\n"
         )
 
 

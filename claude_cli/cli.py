@@ -1011,12 +1011,17 @@ def batch_submit(
     run_submit(settings, opts, _streams())
 
 
-@batch_app.command("list", epilog=_examples("batch list"))
-def batch_list() -> None:
+@batch_app.command("list", epilog=_examples("batch list", "batch list --json | jq -r '.[].name'"))
+def batch_list(
+    json_out: Annotated[
+        bool,
+        typer.Option("--json", help="A JSON list of {name, requests, batches, created, ...}."),
+    ] = False,
+) -> None:
     """Jobs, newest first: name, requests, batches, created, state."""
     from .batch_cmds import run_list
 
-    run_list(_streams())
+    run_list(_streams(), json_out=json_out)
 
 
 @batch_app.command("status", epilog=_examples("batch status questions", "batch status msgbatch_01"))

@@ -45,7 +45,7 @@ _claude_cli_options() {
         'config unset') _cc_words='-h --help' ;;
         'batch') _cc_words='-h --help' ;;
         'batch submit') _cc_words='-m --model -s --system --max-tokens --effort --no-think --think --think-budget --stop --temperature --schema --schema-multi -a --attach --name --new --batch-size --wait --interval --max-retries --timeout -h --help' ;;
-        'batch list') _cc_words='-h --help' ;;
+        'batch list') _cc_words='--json -h --help' ;;
         'batch status') _cc_words='--max-retries --timeout -h --help' ;;
         'batch wait') _cc_words='--interval --max-retries -h --help' ;;
         'batch results') _cc_words='-o --output --retry-failed --max-retries --timeout -h --help' ;;

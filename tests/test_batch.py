@@ -418,3 +418,38 @@ def test_an_unwritable_jobs_folder_fails_before_sending(run, api, tmp_path, home
     assert r.code == 6, r.err
     assert "cannot write the batch jobs folder" in r.err
     assert api.batch_creates == []
+
+
+def test_bad_ids_are_named_as_the_line_spells_them(run, api, tmp_path):
+    raw = {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 5,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
+    lines = [
+        json.dumps({"custom_id": "has space", "params": raw}),
+        json.dumps({"id": "x" * 70, "prompt": "x"}),
+        json.dumps({"id": "ok/no", "prompt": "x"}),
+    ]
+    r = run("batch", "submit", str(write_input(tmp_path, lines)))
+    assert r.code == 2, r.err
+    head, blank, *listed = r.err.splitlines()
+    assert head.endswith("3 bad line(s), nothing submitted") and blank == ""
+    assert listed == [
+        "  line 1: 'custom_id' 'has space' has a space in it: "
+        "use 1 to 64 letters, digits, '_' or '-'",
+        "  line 2: 'id' is 70 characters long: use 1 to 64 letters, digits, '_' or '-'",
+        "  line 3: 'id' 'ok/no' has '/' in it: use 1 to 64 letters, digits, '_' or '-'",
+    ]
+
+
+def test_list_json(run, api, tmp_path):
+    r = run("batch", "list", "--json")
+    assert r.code == 0 and json.loads(r.out) == []
+    assert run("batch", "submit", str(write_input(tmp_path))).code == 0
+    r = run("batch", "list", "--json")
+    assert r.code == 0, r.err
+    (job,) = json.loads(r.out)
+    assert job["name"] == "questions" and job["requests"] == 4
+    assert job["batches"] == list(api.batches) and job["submitted"] is True
+    assert job["input"] == str(tmp_path / "questions.jsonl") and job["retry_of"] is None

@@ -72,6 +72,10 @@ class SubmitOptions:
     default_name: str | None = None  # the base of a fresh job's name (default: the file's)
     attach: list[str] = field(default_factory=list)  # -a: attached to every line without its own
     schema_multi: bool = False  # the default schema (request.schema) is a list of items
+    # describe-image --batch: each input line's image as the user gave it (kept in the
+    # journal for `batch results`, and how a bad line is named).
+    sources: dict[int, str] | None = None
+    retry_of: dict[str, Any] | None = None  # {"job", "lines"}: the job whose failures these are
 
 
 # -- reading the input ---------------------------------------------------------
@@ -515,6 +519,8 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
                 source = str(batch_jobs.keep_input(name, path))
             job = batch_jobs.new_job(name, source, digest, prints)
             job["options"] = options
+            if opts.retry_of:
+                job["retry_of"] = opts.retry_of
         elif job["done"]:
             streams.note(f"already submitted as job {job['name']} (use --new for a fresh job)")
             print_job_name(job, streams)
@@ -543,6 +549,22 @@ def run_submit(settings: Settings, opts: SubmitOptions, streams: Streams) -> Non
     finally:
         link.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def image_error(source: str, why: str) -> str:
+    """`photo.jpg: not a JPEG ...`: the image as given, not the path the line holds."""
+    from .images import label
+
+    own = f"image {label(resolved(source))}: "
+    return f"{label(source)}: {why[len(own) :] if why.startswith(own) else why}"
+
+
+def resolved(source: str) -> str:
+    """How describe-image --batch writes an image into its lines (a job resumes from
+    any folder)."""
+    from .images import is_url
+
+    return source if is_url(source) else str(Path(source).resolve())
 
 
 def print_job_name(job: Job, streams: Streams) -> None:
@@ -583,15 +605,23 @@ def submit(
             max_tokens = item.params.get("max_tokens")
             tally[1] += max_tokens if type(max_tokens) is int else 0
     if errors:
-        shown = "\n".join(f"  line {n}: {why}" for n, why in errors[:MAX_LISTED_ERRORS])
+        if opts.sources:  # describe-image --batch: the user gave images, not lines
+            listed = [image_error(opts.sources.get(n, "?"), why) for n, why in errors]
+            headline = f"{len(errors)} bad image(s), nothing submitted"
+        else:
+            listed = [f"line {n}: {why}" for n, why in errors]
+            headline = f"{opts.source}: {len(errors)} bad line(s), nothing submitted"
+        shown = "\n".join(f"  {one}" for one in listed[:MAX_LISTED_ERRORS])
         more = len(errors) - MAX_LISTED_ERRORS
         shown += f"\n  ... and {more} more" if more > 0 else ""
-        raise UsageError(f"{opts.source}: {len(errors)} bad line(s), nothing submitted", shown)
+        raise UsageError(headline, shown)
     if not ids:
         raise UsageError(f"{opts.source}: no requests (every line is blank)")
     if job["ids"] and (job["ids"] != ids or job["lines"] != lines):
         raise JobError(f"job {job['name']!r} was made from other lines: use --new")
     job["ids"], job["lines"] = ids, lines
+    if opts.sources:
+        job["sources"] = [opts.sources.get(n) for n in lines]
     schemas.record(job)
     job["estimate_usd"] = estimate(per_model)
     adopt_pending(job, link)
@@ -900,7 +930,8 @@ def run_cancel(settings: Settings, ref: str, streams: Streams) -> None:
 def run_results(
     settings: Settings, ref: str, streams: Streams, output: str | None, retry_failed: bool
 ) -> None:
-    """Every request's outcome, one JSON line each, in input order.
+    """Every request's outcome, one JSON line each, in input order; a request that
+    failed but succeeded in a `--retry-failed` job has that job's result instead.
 
     Results come in any order: each one goes into a temporary SQLite table keyed by
     its request's position (on disk, so 100,000 results never sit in memory, and a
@@ -917,26 +948,176 @@ def run_results(
             raise UsageError(
                 f"job {job['name']} has not ended yet: claude-cli batch wait {job['name']}"
             )
-        db = sqlite3.connect(folder / "results.db")
-        db.execute("create table r (pos integer primary key, custom_id text unique, entry text)")
-        position = {cid: i for i, cid in enumerate(job["ids"])}
-        for b in job["batches"]:
-            fetch_results(link, b["id"], db, position, settings.max_retries, streams)
-        failed, total = write_results(job, db, streams, target)
-        db.close()
+        store = Results(folder / "results.db", link, settings.max_retries, streams)
+        failed, total = write_results(job, store, streams, target)
+        store.close()
     finally:
         if target is not None:
             target.discard()
         link.close()
         shutil.rmtree(folder, ignore_errors=True)
+    for name, count in store.answered.items():
+        streams.note(f"{count} failed request(s) answered by the retry job {name}")
+    for name in store.unfinished:
+        streams.note(f"the retry job {name} has not ended: its results are not in yet")
     streams.note(EXPIRY_NOTE[0].upper() + EXPIRY_NOTE[1:] + ".")
     if failed:
         if retry_failed:
-            retry(settings, job, failed, streams)
+            if store.unfinished:
+                streams.note(
+                    f"not retried again while {store.unfinished[0]} runs: "
+                    f"claude-cli batch wait {store.unfinished[0]}"
+                )
+            else:
+                retry(settings, job, failed, streams)
         raise BatchFailed(f"{len(failed)} of {total} requests failed (see their error lines)")
 
 
-def fetch_results(link, batch_id: str, db, position: dict[str, int], retries: int, streams) -> None:
+def retries_of(job: Job) -> list[Job]:
+    """The jobs `batch results --retry-failed` made from this one, oldest first."""
+    if job.get("foreign"):
+        return []
+    found = []
+    for name in batch_jobs.names():
+        with contextlib.suppress(JobError):
+            other = batch_jobs.load(name)
+            of = other.get("retry_of")
+            if type(of) is dict and of.get("job") == job["name"] and name != job["name"]:
+                found.append(other)
+    return sorted(found, key=lambda j: (str(j.get("created")), len(j["name"]), j["name"]))
+
+
+class Results:
+    """A job's results, downloaded into a temporary SQLite file, read in input order,
+    with the successful results of its retry jobs (and theirs) in place of failures."""
+
+    def __init__(self, path: Path, link, retries: int, streams: Streams) -> None:
+        self.db = sqlite3.connect(path)
+        self.link = link
+        self.retries = retries
+        self.streams = streams
+        self.tables = 0
+        self.seen: set[str] = set()
+        self.answered: dict[str, int] = {}  # retry job → failed requests of ours it answered
+        self.unfinished: list[str] = []  # retry jobs not ended yet
+
+    def close(self) -> None:
+        self.db.close()
+
+    def table(self, columns: str) -> str:
+        self.tables += 1
+        name = f"t{self.tables}"
+        self.db.execute(f"create table {name} ({columns})")
+        return name
+
+    def download(self, job: Job) -> str:
+        table = self.table("pos integer primary key, custom_id text unique, entry text")
+        position = {cid: i for i, cid in enumerate(job["ids"])}
+        for b in job["batches"]:
+            fetch_results(self.link, b["id"], self.db, table, position, self.retries, self.streams)
+        return table
+
+    def fixes(self, job: Job) -> str | None:
+        """A table: input line → the record of a retry that succeeded, and its job."""
+        table = None
+        for other in retries_of(job):
+            if other["name"] in self.seen:
+                continue  # a loop of hand-edited journals
+            states = batch_states(other, self.link) if other["done"] else []
+            if not states or not all_ended(states):
+                self.unfinished.append(other["name"])
+                continue
+            table = table or self.table("line integer primary key, record text, job text")
+            for _, record in self.records(other):
+                if "error" not in record and type(record.get("line")) is int:
+                    self.db.execute(
+                        f"insert or replace into {table} values (?, ?, ?)",
+                        (record["line"], json.dumps(record), other["name"]),
+                    )
+        return table
+
+    def records(self, job: Job, top: bool = False) -> Iterator[tuple[int | None, dict[str, Any]]]:
+        self.seen.add(job["name"])
+        table = self.download(job)
+        fixes = self.fixes(job)
+        sources = job.get("sources") if type(job.get("sources")) is list else None
+        for pos, record in ordered(job, self.db, table):
+            if "error" in record and fixes is not None:
+                row = self.db.execute(
+                    f"select record, job from {fixes} where line = ?", (record.get("line"),)
+                ).fetchone()
+                if row is not None:
+                    record = json.loads(row[0])
+                    if top:
+                        self.answered[row[1]] = self.answered.get(row[1], 0) + 1
+            if sources is not None and pos is not None and pos < len(sources):
+                record = with_source(record, sources[pos])
+            yield pos, record
+
+
+def with_source(record: dict[str, Any], source: Any) -> dict[str, Any]:
+    """`source` (the image as given to describe-image --batch) right after `line`."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if key != "source":
+            out[key] = value
+        if key == "line":
+            out["source"] = source
+    return out
+
+
+def ordered(job: Job, db, table: str) -> Iterator[tuple[int | None, dict[str, Any]]]:
+    """(position, output record) for each request, in input order; a request the
+    service sent no result for is a `missing` error."""
+    prefill = ((job.get("options") or {}).get("request") or {}).get("prefill") or ""
+    expected = 0
+    for pos, custom_id, entry in db.execute(
+        f"select pos, custom_id, entry from {table} order by pos"
+    ):
+        if job["ids"]:
+            while expected < pos:  # no result came back for these
+                yield expected, missing(job, expected)
+                expected += 1
+            expected = pos + 1
+        line = job["lines"][pos] if job["ids"] else None
+        record = batch.outcome(line, custom_id, json.loads(entry))
+        if "error" not in record and job["ids"]:
+            if prefill:
+                record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
+            schema = schema_for(job, pos)
+            if schema is not None:
+                record = with_data(record, *schema)
+        yield (pos if job["ids"] else None), record
+    while job["ids"] and expected < len(job["ids"]):
+        yield expected, missing(job, expected)
+        expected += 1
+
+
+def write_results(
+    job: Job, store: Results, streams: Streams, target: ResultsFile | None
+) -> tuple[list[int], int]:
+    """Write the ordered lines; returns the failed requests' positions and the total."""
+    failed: list[int] = []
+    out = target.out if target is not None else streams.stdout
+    on_terminal = target is None and streams.stdout_tty  # C1 and bidi escaped, as models --json
+    total = 0
+    for pos, record in store.records(job, top=True):
+        if "error" in record and pos is not None:
+            failed.append(pos)
+        elif "error" in record:
+            failed.append(total)
+        text = json.dumps(record, ensure_ascii=False)
+        out.write((json_safe(text) if on_terminal else text) + "\n")
+        total += 1
+    out.flush()
+    if target is not None:
+        target.commit()
+    return failed, total
+
+
+def fetch_results(
+    link, batch_id: str, db, table: str, position: dict[str, int], retries: int, streams
+) -> None:
     from .errors import ApiError
 
     for attempt in range(retries + 1):
@@ -947,7 +1128,7 @@ def fetch_results(link, batch_id: str, db, position: dict[str, int], retries: in
                     if pos is None and position:
                         continue  # not one of this job's requests
                     db.execute(
-                        "insert or replace into r values (?, ?, ?)",
+                        f"insert or replace into {table} values (?, ?, ?)",
                         (pos, entry["custom_id"], json.dumps(entry["result"])),
                     )
             return
@@ -1005,48 +1186,6 @@ class ResultsFile:
             self.tmp = None
 
 
-def write_results(
-    job: Job, db, streams: Streams, target: ResultsFile | None
-) -> tuple[list[int], int]:
-    """Write the ordered lines; returns the failed requests' positions and the total."""
-    failed: list[int] = []
-    out = target.out if target is not None else streams.stdout
-    total = 0
-    prefill = ((job.get("options") or {}).get("request") or {}).get("prefill") or ""
-    on_terminal = target is None and streams.stdout_tty  # C1 and bidi escaped, as models --json
-    expected = 0
-    for pos, custom_id, entry in db.execute("select pos, custom_id, entry from r order by pos"):
-        if job["ids"]:
-            while expected < pos:  # no result came back for these
-                failed.append(expected)
-                out.write(json.dumps(missing(job, expected)) + "\n")
-                expected += 1
-                total += 1
-            expected = pos + 1
-        line = job["lines"][pos] if job["ids"] else None
-        record = batch.outcome(line, custom_id, json.loads(entry))
-        if "error" not in record and job["ids"]:
-            if prefill:
-                record["text"] = prefill + record["text"]  # as ask prints it: the whole reply
-            schema = schema_for(job, pos)
-            if schema is not None:
-                record = with_data(record, *schema)
-        if "error" in record:
-            failed.append(pos)
-        text = json.dumps(record, ensure_ascii=False)
-        out.write((json_safe(text) if on_terminal else text) + "\n")
-        total += 1
-    while job["ids"] and expected < len(job["ids"]):
-        failed.append(expected)
-        out.write(json.dumps(missing(job, expected)) + "\n")
-        expected += 1
-        total += 1
-    out.flush()
-    if target is not None:
-        target.commit()
-    return failed, total
-
-
 def with_data(record: dict[str, Any], schema: dict[str, Any], multi: bool) -> dict[str, Any]:
     """The reply's parsed object as `data`; a reply that is not the JSON asked for is an
     error line naming why, its text (paid for) kept."""
@@ -1102,7 +1241,11 @@ def retry(settings: Settings, job: Job, failed: list[int], streams: Streams) -> 
         new=True,
         attach=options.get("attach") or [],
         schema_multi=bool(options.get("schema_multi")),
+        retry_of={"job": job["name"], "lines": sorted(wanted)},
     )
+    sources = job.get("sources")
+    if type(sources) is list and len(sources) == len(job["lines"]):
+        opts.sources = {job["lines"][pos]: sources[pos] for pos in failed}
     streams.note(f"submitting the {len(failed)} failed requests again, as job {name}")
     run_submit(settings, opts, streams)
 
@@ -1128,10 +1271,9 @@ def run_describe_batch(
         raise UsageError("--prompt is empty")
     lines = []
     for i, source in enumerate(sources, 1):
-        where = (
-            source if source.startswith(("http://", "https://")) else str(Path(source).resolve())
+        lines.append(
+            json.dumps({"id": f"image-{i}", "prompt": prompt, "images": [resolved(source)]})
         )
-        lines.append(json.dumps({"id": f"image-{i}", "prompt": prompt, "images": [where]}))
     data = ("\n".join(lines) + "\n").encode()
     digest = hashlib.sha256(data).hexdigest()[:12]
     path = batch_jobs.input_path(f"describe-image-{digest}")
@@ -1143,5 +1285,11 @@ def run_describe_batch(
         wait=wait,
         interval=interval,
         schema_multi=schema_multi,
+        # As given (a name that is not UTF-8 shown with U+FFFD), for the results' "source".
+        sources={i: text_of(s) for i, s in enumerate(sources, 1)},
     )
     run_submit(settings, opts, streams)
+
+
+def text_of(source: str) -> str:
+    return source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -453,3 +453,84 @@ def test_list_json(run, api, tmp_path):
     assert job["name"] == "questions" and job["requests"] == 4
     assert job["batches"] == list(api.batches) and job["submitted"] is True
     assert job["input"] == str(tmp_path / "questions.jsonl") and job["retry_of"] is None
+
+
+def test_describe_image_batch_results_name_each_image(run, api, tmp_path, cli_env):
+    from test_images import make_image
+
+    (tmp_path / "a.jpg").write_bytes(make_image("JPEG", (40, 30)))
+    (tmp_path / "b.png").write_bytes(make_image("PNG", (30, 20)))
+    cwd = {"cwd": tmp_path}
+    done = subprocess.run(
+        [sys.executable, "-m", "claude_cli", "describe-image", "--batch", "a.jpg", "b.png"],
+        env=cli_env,
+        capture_output=True,
+        **cwd,
+    )
+    assert done.returncode == 0, done.stderr
+    api.batch_outcomes = {}
+    r = run("batch", "results", "describe-image")
+    assert r.code == 0, r.err
+    rows = [json.loads(x) for x in r.out.splitlines()]
+    assert [(row["id"], row["line"], row["source"]) for row in rows] == [
+        ("image-1", 1, "a.jpg"),
+        ("image-2", 2, "b.png"),
+    ]
+    assert list(rows[0])[:4] == ["id", "line", "source", "text"]
+
+
+def test_describe_image_batch_names_a_bad_image_not_a_line(run, api, tmp_path, cli_env):
+    from test_images import make_image
+
+    (tmp_path / "good.jpg").write_bytes(make_image("JPEG", (40, 30)))
+    (tmp_path / "fake.png").write_text("not an image")
+    done = subprocess.run(
+        [sys.executable, "-m", "claude_cli", "describe-image", "--batch", "good.jpg", "fake.png"],
+        env=cli_env,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err.startswith("claude-cli: error: 1 bad image(s), nothing submitted\n\n  fake.png: ")
+    assert "input.jsonl" not in err and "line 2" not in err
+    assert api.batch_creates == []
+
+
+def test_retried_results_are_merged_into_the_original(run, api, tmp_path, home):
+    api.batch_outcomes = {"q2": "errored", "line-5": "expired"}
+    src = write_input(tmp_path)
+    assert run("batch", "submit", str(src)).code == 0
+    out = tmp_path / "answers.jsonl"
+    r = run("batch", "results", "questions", "--retry-failed", "-o", str(out))
+    assert r.code == 1 and "as job questions-retry" in r.err
+    retry = json.loads(journal(home, "questions-retry").read_text())
+    assert retry["retry_of"] == {"job": "questions", "lines": [2, 5]}
+    # The retry ran: every request has its answer in the original's results.
+    api.batch_outcomes = {}
+    r = run("batch", "results", "questions", "-o", str(out))
+    assert r.code == 0, r.err
+    assert "2 failed request(s) answered by the retry job questions-retry" in r.err
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["line"] for row in rows] == [1, 2, 4, 5]
+    assert all("error" not in row for row in rows)
+    assert rows[1]["text"] == "You said: Capital of Peru?" and rows[1]["id"] == "q2"
+    r = run("batch", "results", "questions-retry")
+    assert r.code == 0 and [json.loads(x)["line"] for x in r.out.splitlines()] == [2, 5]
+
+
+def test_a_retry_still_running_is_not_sent_again(run, api, tmp_path):
+    api.batch_outcomes = {"q2": "errored"}
+    assert run("batch", "submit", str(write_input(tmp_path))).code == 0
+    api.batch_delay = 3600  # the retry job will not end; the first one has
+    for made in api.batches.values():
+        made.created -= 7200
+    r = run("batch", "results", "questions", "--retry-failed")
+    assert r.code == 1 and len(api.batch_creates) == 2
+    r = run("batch", "results", "questions", "--retry-failed")
+    assert r.code == 1
+    assert "the retry job questions-retry has not ended" in r.err
+    assert "not retried again" in r.err
+    assert len(api.batch_creates) == 2
+    rows = [json.loads(line) for line in r.out.splitlines()]
+    assert rows[1]["error"]["type"] == "overloaded_error"

@@ -1058,14 +1058,21 @@ def batch_results(
         typer.Option("-o", "--output", help="Write to this file (in place only once complete)."),
     ] = None,
     retry_failed: Annotated[
-        bool, typer.Option("--retry-failed", help="Submit the failed requests as a new job.")
+        bool,
+        typer.Option(
+            "--retry-failed",
+            help="Submit the failed requests as a new job (JOB-retry); once it ends, its "
+            "answers appear in this job's results.",
+        ),
     ] = False,
     max_retries: RetriesOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
     """One JSON line per input line, in input order: id, line, text, data (with a schema:
     the parsed object), model, stop_reason, usage; or id, line, error (and the text, for a
-    reply that does not match its schema). Exit status 1 when any request failed."""
+    reply that does not match its schema); describe-image --batch lines also name their
+    image (source). A failed request answered by a --retry-failed job has that answer.
+    Exit status 1 when any request still failed."""
     from .batch_cmds import run_results
 
     settings = _settings(max_retries=max_retries, timeout=timeout)

@@ -78,7 +78,7 @@ function __claude_cli_options
         case 'batch wait'
             printf '%s\n' '--interval	Seconds between status checks while waiting (default 30).' '--max-retries	Retries on 429/5xx/network errors (default 2).' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'batch results'
-            printf '%s\n' '-o	Write to this file (in place only once complete).' '--output	Write to this file (in place only once complete).' '--retry-failed	Submit the failed requests as a new job.' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Seconds to wait for the next event (pings do not count), or for the…' '-h	Show this message and exit.' '--help	Show this message and exit.'
+            printf '%s\n' '-o	Write to this file (in place only once complete).' '--output	Write to this file (in place only once complete).' '--retry-failed	Submit the failed requests as a new job (JOB-retry); once it ends…' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Seconds to wait for the next event (pings do not count), or for the…' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'batch cancel'
             printf '%s\n' '--max-retries	Retries on 429/5xx/network errors (default 2).' '-h	Show this message and exit.' '--help	Show this message and exit.'
     end

@@ -460,15 +460,13 @@ def test_describe_image_batch_results_name_each_image(run, api, tmp_path, cli_en
 
     (tmp_path / "a.jpg").write_bytes(make_image("JPEG", (40, 30)))
     (tmp_path / "b.png").write_bytes(make_image("PNG", (30, 20)))
-    cwd = {"cwd": tmp_path}
     done = subprocess.run(
         [sys.executable, "-m", "claude_cli", "describe-image", "--batch", "a.jpg", "b.png"],
         env=cli_env,
         capture_output=True,
-        **cwd,
+        cwd=tmp_path,  # the images as the user names them: relative paths
     )
     assert done.returncode == 0, done.stderr
-    api.batch_outcomes = {}
     r = run("batch", "results", "describe-image")
     assert r.code == 0, r.err
     rows = [json.loads(x) for x in r.out.splitlines()]
@@ -507,7 +505,6 @@ def test_retried_results_are_merged_into_the_original(run, api, tmp_path, home):
     retry = json.loads(journal(home, "questions-retry").read_text())
     assert retry["retry_of"] == {"job": "questions", "lines": [2, 5]}
     # The retry ran: every request has its answer in the original's results.
-    api.batch_outcomes = {}
     r = run("batch", "results", "questions", "-o", str(out))
     assert r.code == 0, r.err
     assert "2 failed request(s) answered by the retry job questions-retry" in r.err
@@ -534,3 +531,27 @@ def test_a_retry_still_running_is_not_sent_again(run, api, tmp_path):
     assert len(api.batch_creates) == 2
     rows = [json.loads(line) for line in r.out.splitlines()]
     assert rows[1]["error"]["type"] == "overloaded_error"
+
+
+def test_a_retried_describe_image_job_keeps_its_sources(run, api, tmp_path, cli_env):
+    from test_images import make_image
+
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / name).write_bytes(make_image("JPEG", (40, 30)))
+    api.batch_outcomes = {"image-2": "errored"}  # once: the retry succeeds
+    done = subprocess.run(
+        [sys.executable, "-m", "claude_cli", "describe-image", "--batch", "a.jpg", "b.jpg"],
+        env=cli_env,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    r = run("batch", "results", "describe-image", "--retry-failed")
+    assert r.code == 1 and json.loads(r.out.splitlines()[1])["source"] == "b.jpg"
+    r = run("batch", "results", "describe-image-retry")
+    assert r.code == 0, r.err
+    assert [json.loads(x)["source"] for x in r.out.splitlines()] == ["b.jpg"]
+    r = run("batch", "results", "describe-image")
+    assert r.code == 0, r.err
+    rows = [json.loads(x) for x in r.out.splitlines()]
+    assert [(row["source"], "text" in row) for row in rows] == [("a.jpg", True), ("b.jpg", True)]

@@ -978,7 +978,11 @@ def retries_of(job: Job) -> list[Job]:
     if job.get("foreign"):
         return []
     found = []
+    # Named JOB-retry (-2, ...) by retry(): only those journals are read.
+    prefix = batch_jobs.name_base(f"{job['name']}-retry")
     for name in batch_jobs.names():
+        if not name.startswith(prefix):
+            continue
         with contextlib.suppress(JobError):
             other = batch_jobs.load(name)
             of = other.get("retry_of")

@@ -169,9 +169,14 @@ def resolve(ref: str) -> Job:
     return load(ref)
 
 
+def name_base(text: str) -> str:
+    """What a fresh job's name starts with (fresh_name adds -2, -3, ... when taken)."""
+    base = "".join(c if c.isalnum() or c in "._-" else "-" for c in text).strip(".-")[:48]
+    return base or "job"
+
+
 def fresh_name(base: str) -> str:
-    base = "".join(c if c.isalnum() or c in "._-" else "-" for c in base).strip(".-")[:48]
-    base = base or "job"
+    base = name_base(base)
     name, n = base, 1
     while path_for(name).exists():
         n += 1

@@ -10,6 +10,7 @@ import base64
 import io
 import json
 import os
+import random
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -115,7 +116,13 @@ def test_a_url_is_passed_on_untouched(run, api):
             b"just some text, not a picture\n",
             "not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)",
         ),
-        ("broken.jpg", b"\xff\xd8\xff\xe0" + os.urandom(64), "not a readable JPEG image"),
+        # Seeded junk: the same bytes on every run and every xdist worker (which must
+        # all collect the same test ids, and the id includes the data).
+        (
+            "broken.jpg",
+            b"\xff\xd8\xff\xe0" + random.Random(118).randbytes(64),
+            "not a readable JPEG image",
+        ),
         ("cut.png", None, "the PNG image is truncated"),
         ("doc.jpg", b"%PDF-1.7\n...", "looks like a PDF"),
         ("empty.png", b"", "the file is empty"),

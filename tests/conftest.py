@@ -19,6 +19,19 @@ sys.path[:0] = [str(ROOT), str(TESTS)]
 from fakeapi import API_KEY, FakeAPI  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Code a test runs in-process sees none of the developer's settings and writes nothing
+    to their home; tests running in parallel share no folder. (`cli_env` does the same for
+    the CLI run as a subprocess.)"""
+    for key in list(os.environ):
+        if key.startswith(("ANTHROPIC_", "CLAUDE_CLI_")):
+            monkeypatch.delenv(key)
+    base = tmp_path_factory.mktemp("xdg")
+    for name in ("config", "data", "state", "cache"):
+        monkeypatch.setenv(f"XDG_{name.upper()}_HOME", str(base / name))
+
+
 @pytest.fixture
 def api(request: pytest.FixtureRequest) -> Iterator[FakeAPI]:
     server = FakeAPI().start()

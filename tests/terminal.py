@@ -39,13 +39,13 @@ def spawn(
         dimensions=(rows, cols),
         encoding="utf-8",
         codec_errors="replace",
-        timeout=30,
+        timeout=60,  # bounds a failure only: parallel workers on a busy machine start slowly
     )
 
 
 def read_all(child: pexpect.spawn, rows: int = 40, cols: int = 100) -> Screen:
     chunks: list[str] = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # bounds a hang only
     while time.monotonic() < deadline:
         try:
             chunks.append(child.read_nonblocking(65536, timeout=5))

@@ -429,7 +429,8 @@ def test_reply_at_max_tokens_is_reported_in_json(api, run) -> None:
 
 
 def test_a_stalled_stream_is_reported_and_the_text_kept(api, run) -> None:
-    api.reply("slow words arrive here", delay=1.0)
+    # The next word is 30 s away, so a loaded machine cannot pass it off as a stall of 0.3 s.
+    api.reply("slow words arrive here", delay=30)
     r = run("ask", "--timeout", "0.3", "--max-retries", "0", "hi")
     assert r.code == 5
     assert r.out == "slow\n"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pexpect
 
 from terminal import spawn
+from waiting import wait_until
 
 PROMPT = "›"
 
@@ -56,9 +57,7 @@ def test_ctrl_c_before_any_text_saves_nothing(api, cli_env, home):
     child = _chat(cli_env, "--session", "slow")
     child.send("hello\r")
     child.expect("\r\n")
-    import time
-
-    time.sleep(1.0)  # the request is on its way
+    wait_until(lambda: api.messages_requests, "the request to reach the server")
     child.sendintr()
     child.expect("stopped; nothing was saved")
     child.expect(PROMPT)

@@ -3,6 +3,7 @@ with an example, and the configuration and exit-code references match the code."
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import fields
@@ -30,6 +31,7 @@ SHELL_BLOCKS = {"sh", "bash", "shell", "zsh", "fish", "console"}
 OPERATORS = re.compile(r"^[|&;()<>]+$")
 
 
+@functools.cache  # building click's tree from the app takes most of a second; it never changes
 def root_command() -> Any:
     return typer.main.get_command(app)
 

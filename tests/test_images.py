@@ -10,6 +10,7 @@ import base64
 import io
 import json
 import os
+import random
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -115,7 +116,13 @@ def test_a_url_is_passed_on_untouched(run, api):
             b"just some text, not a picture\n",
             "not a JPEG, PNG, GIF, WebP, BMP or TIFF image (looks like text)",
         ),
-        ("broken.jpg", b"\xff\xd8\xff\xe0" + os.urandom(64), "not a readable JPEG image"),
+        # Seeded junk: the same bytes on every run and every xdist worker (which must
+        # all collect the same test ids, and the id includes the data).
+        (
+            "broken.jpg",
+            b"\xff\xd8\xff\xe0" + random.Random(118).randbytes(64),
+            "not a readable JPEG image",
+        ),
         ("cut.png", None, "the PNG image is truncated"),
         ("doc.jpg", b"%PDF-1.7\n...", "looks like a PDF"),
         ("empty.png", b"", "the file is empty"),
@@ -528,13 +535,17 @@ def test_notes_are_told_with_their_own_result_after_the_separator(cli_env, api, 
     pexpect = pytest.importorskip("pexpect")
     import sys
 
-    small = write(tmp_path / "small.png", make_image("PNG"))
-    big = write(tmp_path / "big.jpg", photo_jpeg((2000, 1000)))
-    scan = write(tmp_path / "scan.bmp", make_image("BMP", (50, 40)))
+    # Names relative to the working directory: each note then fits on one 120-column line,
+    # however long the tmp path is (under xdist it is longer, and the note wrapped).
+    small, big, scan = "small.png", "big.jpg", "scan.bmp"
+    write(tmp_path / small, make_image("PNG"))
+    write(tmp_path / big, photo_jpeg((2000, 1000)))
+    write(tmp_path / scan, make_image("BMP", (50, 40)))
     child = pexpect.spawn(
         sys.executable,
         ["-m", "claude_cli", "describe-image", small, big, scan, "-p", "hi", "--plain"],
         env={**cli_env, "TERM": "xterm", "NO_COLOR": "1"},
+        cwd=str(tmp_path),
         encoding="utf-8",
         timeout=30,
         dimensions=(40, 120),

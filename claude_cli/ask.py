@@ -58,7 +58,7 @@ class AskOptions:
 
     def request(self) -> RequestOptions:
         return RequestOptions(
-            prefill=None if self.prefill is None else whole_unicode(self.prefill),
+            prefill=self.prefill,
             stop=list(self.stop),
             temperature=self.temperature,
             top_p=self.top_p,

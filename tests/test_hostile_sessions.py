@@ -219,6 +219,14 @@ def test_argv_text_that_is_not_utf8_is_sent_as_the_session_stores_it(run, api, h
     assert stored["system"] == "sys\ufffd"
 
 
+def test_chat_system_text_that_is_not_utf8_is_sent_as_u_fffd(run, api, home):
+    result = run("chat", "-S", "latin-chat", "-s", "sys\udce9", input="hi\n")
+    assert result.code == 0, result.err
+    assert api.last_body["system"] == "sys\ufffd"
+    assert b"\\udce9" not in api.messages_requests[-1].raw.lower()
+    assert load(home, "latin-chat")["system"] == "sys\ufffd"
+
+
 def test_other_branches_messages_and_usage_details_load(run, api, home, in_process):
     """Mid-conversation system messages, any block type, usage breakdowns: kept."""
     messages = [

@@ -7,7 +7,7 @@ request.py, sending it in exchange.py; this module wires them for `ask`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import Settings
@@ -16,6 +16,7 @@ from .exchange import Link, explain_stop, make_client, make_renderer, refusal_li
 from .payload import join_prompt
 from .render import Renderer
 from .request import Prepared, RequestOptions, shape
+from .stream import whole_unicode
 from .term import Streams
 
 # make_client and make_renderer are still imported from here by code on other branches.
@@ -88,7 +89,9 @@ class CutOff(CliError):
 
 def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
     stdin_text = streams.read_stdin_text() if stdin_free else None
-    prompt = join_prompt(opts.words, stdin_text)
+    # Words that were not UTF-8 reach argv as lone surrogates ("caf\udce9"): sent as
+    # U+FFFD, as stdin is decoded and the session file stores them, so the two agree.
+    prompt = whole_unicode(join_prompt(opts.words, stdin_text))
     if not prompt.strip() and not opts.images and not opts.attach:
         raise UsageError("no prompt: give the question as words, or pipe text on stdin")
     return prompt
@@ -258,6 +261,8 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if opts.json_out and opts.dry_run:
         raise UsageError("--json and --dry-run do not go together")
     load_schema(opts)
+    if settings.system:  # -s text from argv: as the prompt's words (read_prompt)
+        settings = replace(settings, system=whole_unicode(settings.system))
     name = session_name(opts, streams)  # a bad name fails before anything is read or sent
     save = opts.save and (name is not None or settings.save_asks)
     history: list[dict[str, Any]] = []

@@ -161,6 +161,29 @@ def command_tree(app: Any = None) -> Command:
     return build(root, ctx, ())
 
 
+# A first word that is an option, not a command, starts an `ask`: `claude-cli -m x hi` is
+# `claude-cli ask -m x hi`, so the scripts complete such a line with ask's options.
+IMPLICIT = "ask"
+
+
+def implicit_options(tree: Command) -> list[Option]:
+    """The implicit command's options that the root does not have itself."""
+    ask = next((c for c in tree.subcommands if c.path == (IMPLICIT,)), None)
+    if tree.path or ask is None:
+        return []
+    names = {n for o in tree.options for n in o.names}
+    return [o for o in ask.options if not names & set(o.names)]
+
+
+def offered_options(c: Command, tree: Command) -> list[Option]:
+    """What `-<Tab>` offers under `c`: at the root, the implicit command's options too."""
+    return c.options + implicit_options(tree) if c is tree else c.options
+
+
+def implicit_names(tree: Command) -> str:
+    return " ".join(n for o in implicit_options(tree) for n in o.names)
+
+
 def known_models() -> list[str]:
     """Offered even before `claude-cli models` has filled the cache."""
     from claude_cli.models import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
@@ -269,6 +292,14 @@ _claude_cli_complete_kind() {
     fi
 }
 
+# Option $1 as the first word, one of the implicit command's: the line is that command's.
+_claude_cli_implicit() {
+    if [[ -z $path && " $_claude_cli_implicit_options " == *" ${1%%=*} "* ]]; then
+        path=$_claude_cli_implicit_command
+    fi
+    return 0
+}
+
 _claude_cli() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local path= w i=1 npos=0 ddash= opt= _cc_words= _cc_kind= _cc_prefix=
@@ -289,6 +320,7 @@ _claude_cli() {
         if [[ -z $ddash && $w == -- ]]; then
             ddash=1
         elif [[ -z $ddash && $w == -?* ]]; then
+            _claude_cli_implicit "$w"
             _claude_cli_value_kind "$path" "$w"
             if [[ -n $_cc_kind && $w != *=* ]]; then
                 if [[ ${COMP_WORDS[i + 1]-} == = ]]; then ((i += 2)); else ((i += 1)); fi
@@ -302,6 +334,7 @@ _claude_cli() {
         ((i += 1))
     done
     if [[ -z $ddash && $opt == -?* && $opt != *=* ]]; then
+        _claude_cli_implicit "$opt"
         _claude_cli_value_kind "$path" "$opt"
         if [[ -n $_cc_kind ]]; then
             _claude_cli_complete_kind "$_cc_kind"
@@ -344,6 +377,8 @@ def render_bash(tree: Command, models: list[str]) -> str:
         "# ${XDG_DATA_HOME:-~/.local/share}/bash-completion/completions/claude-cli",
         "",
         f"_claude_cli_known_models={sq(' '.join(models))}",
+        f"_claude_cli_implicit_command={sq(IMPLICIT)}",
+        f"_claude_cli_implicit_options={sq(implicit_names(tree))}",
         "",
         "# Subcommands of a command path; returns 1 when it has none.",
     ]
@@ -354,7 +389,10 @@ def render_bash(tree: Command, models: list[str]) -> str:
     body = body.replace("        *) _cc_words= ;;", "        *) _cc_words= && return 1 ;;")
     out.append(body)
     out.append("# Options of a command path.")
-    opt_cases = [(sq(c.key), " ".join(n for o in c.options for n in o.names)) for c in commands]
+    opt_cases = [
+        (sq(c.key), " ".join(n for o in offered_options(c, tree) for n in o.names))
+        for c in commands
+    ]
     out.append(bash_case("_claude_cli_options", "_cc_words", '"$1"', opt_cases))
     out.append("# What the value of option $2 (under path $1) completes to; empty for a flag.")
     vcases = [(sq(k), v) for k, v in value_cases(tree)]
@@ -411,6 +449,15 @@ _claude_cli_complete_kind() {
     esac
 }
 
+# Option $1 as the first word, one of the implicit command's: the line is that command's.
+_claude_cli_implicit() {
+    local name=${1%%=*}
+    if [[ -z $path && " $_claude_cli_implicit_options " == *" $name "* ]]; then
+        path=$_claude_cli_implicit_command
+    fi
+    return 0
+}
+
 _claude-cli() {
     local cur=${words[CURRENT]} path= w ddash= REPLY=
     local -a reply expl
@@ -420,6 +467,7 @@ _claude-cli() {
         if [[ -z $ddash && $w == -- ]]; then
             ddash=1
         elif [[ -z $ddash && $w == -?* ]]; then
+            _claude_cli_implicit "$w"
             _claude_cli_value_kind "$path" "$w"
             [[ -n $REPLY && $w != *=* ]] && (( i++ ))
         elif [[ -z $ddash ]] && (( npos == 0 )) && _claude_cli_subcommands "$path" &&
@@ -431,6 +479,7 @@ _claude-cli() {
         (( i++ ))
     done
     if [[ -z $ddash && $cur == --*=* ]]; then
+        _claude_cli_implicit "$cur"
         _claude_cli_value_kind "$path" "${cur%%=*}"
         if [[ -n $REPLY ]]; then
             compset -P '*='
@@ -489,6 +538,8 @@ def render_zsh(tree: Command, models: list[str]) -> str:
         "# before compinit runs (or source it after compinit).",
         "",
         f"_claude_cli_known_models={sq(' '.join(models))}",
+        f"_claude_cli_implicit_command={sq(IMPLICIT)}",
+        f"_claude_cli_implicit_options={sq(implicit_names(tree))}",
         "",
         "# Subcommands (name:description) of a command path; returns 1 when it has none.",
     ]
@@ -507,7 +558,9 @@ def render_zsh(tree: Command, models: list[str]) -> str:
     opt_cases = [
         (
             sq(c.key),
-            "(" + " ".join(zsh_describe(n, o.help) for o in c.options for n in o.names) + ")",
+            "("
+            + " ".join(zsh_describe(n, o.help) for o in offered_options(c, tree) for n in o.names)
+            + ")",
         )
         for c in commands
     ]
@@ -588,6 +641,13 @@ function __claude_cli_complete_kind
     end
 end
 
+# Whether option $argv[2] as the first word (path $argv[1] empty) is one of the implicit
+# command's: the line is that command's.
+function __claude_cli_implicit
+    test -z "$argv[1]"
+    and contains -- (string replace -r '=.*' '' -- $argv[2]) $__claude_cli_implicit_options
+end
+
 function __claude_cli_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
@@ -605,6 +665,7 @@ function __claude_cli_complete
         else if test $ddash = 0; and test "$w" = --
             set ddash 1
         else if test $ddash = 0; and string match -qr -- '^-.' $w
+            __claude_cli_implicit "$path" $w; and set path $__claude_cli_implicit_command
             set -l kind (__claude_cli_value_kind "$path" $w)
             if test -n "$kind"; and not string match -q -- '*=*' $w
                 set skip 1
@@ -618,6 +679,7 @@ function __claude_cli_complete
     end
     if test $ddash = 0; and string match -qr -- '^--[^=]+=' $cur
         set -l opt (string replace -r '=.*' '' -- $cur)
+        __claude_cli_implicit "$path" $opt; and set path $__claude_cli_implicit_command
         set -l kind (__claude_cli_value_kind "$path" $opt)
         if test -n "$kind"
             __claude_cli_complete_kind $kind (string replace -r '^[^=]*=' '' -- "$cur") "$opt="
@@ -667,6 +729,9 @@ def render_fish(tree: Command, models: list[str]) -> str:
         "# Install: copy this file to ~/.config/fish/completions/claude-cli.fish",
         "",
         "set -g __claude_cli_known_models " + " ".join(fq(m) for m in models),
+        f"set -g __claude_cli_implicit_command {fq(IMPLICIT)}",
+        "set -g __claude_cli_implicit_options "
+        + " ".join(fq(n) for n in implicit_names(tree).split()),
         "",
         "# Subcommands (name<TAB>description) of a command path.",
     ]
@@ -678,7 +743,8 @@ def render_fish(tree: Command, models: list[str]) -> str:
     out.append(fish_switch("__claude_cli_subcommands", "$argv[1]", sub_cases))
     out.append("# Options (name<TAB>description) of a command path.")
     opt_cases = [
-        (fq(c.key), [f"{n}\t{o.help}" for o in c.options for n in o.names]) for c in commands
+        (fq(c.key), [f"{n}\t{o.help}" for o in offered_options(c, tree) for n in o.names])
+        for c in commands
     ]
     out.append(fish_switch("__claude_cli_options", "$argv[1]", opt_cases))
     out.append("# What the value of option $argv[2] (under path $argv[1]) completes to.")

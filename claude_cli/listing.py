@@ -19,6 +19,9 @@ UNKNOWN = "?"
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 THINKING_WORDS = {"adaptive": "adaptive", "enabled": "budget"}
 COLUMNS = ("ID", "NAME", "CONTEXT", "MAX OUT", "THINKING", "EFFORT", "IMAGES", "PDF")
+# On a narrow terminal: EFFORT wraps at its commas, and these columns are left out in
+# this order until the rest fits (the name repeats the id; `models show` has them all).
+NARROW_DROPS = (1, 7, 6, 5, 3, 4, 2)
 
 
 # -- reading a model entry (pure) ------------------------------------------------------
@@ -100,6 +103,37 @@ def _efforts(model: dict[str, Any], sep: str) -> str:
     return sep.join(levels) if levels else "none"
 
 
+def effort_ranges(levels: list[str]) -> str:
+    """The levels for a table cell: three or more in a row of the standard order as
+    `first-last` (`low-max`, `low-high, max`), so the column stays narrow."""
+    parts: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        parts.extend([f"{run[0]}-{run[-1]}"] if len(run) >= 3 else run)
+        run.clear()
+
+    for level in levels:
+        follows = (
+            run
+            and level in EFFORT_LEVELS
+            and run[-1] in EFFORT_LEVELS
+            and EFFORT_LEVELS.index(level) == EFFORT_LEVELS.index(run[-1]) + 1
+        )
+        if not follows:
+            close()
+        run.append(level)
+    close()
+    return ", ".join(parts)
+
+
+def _effort_cell(model: dict[str, Any], *, human: bool) -> str:
+    levels = effort_levels(model)
+    if not human or not levels:
+        return _efforts(model, ",")
+    return effort_ranges(levels)
+
+
 def row(model: dict[str, Any], *, human: bool) -> list[str]:
     capabilities = _dict(model.get("capabilities"))
     return [
@@ -108,7 +142,7 @@ def row(model: dict[str, Any], *, human: bool) -> list[str]:
         _tokens(model.get("max_input_tokens"), human=human, short=True),
         _tokens(model.get("max_tokens"), human=human, short=True),
         thinking_kind(model),
-        _efforts(model, ","),
+        _effort_cell(model, human=human),
         _yes_no(_supported(capabilities.get("image_input"))),
         _yes_no(_supported(capabilities.get("pdf_input"))),
     ]
@@ -165,7 +199,14 @@ def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
     elif streams.stdout_tty:
         from .richout import print_table
 
-        print_table(streams.stdout, COLUMNS, [row(m, human=True) for m in models], wrap=(1, 5))
+        rows = [row(m, human=True) for m in models]
+        left_out = print_table(streams.stdout, COLUMNS, rows, wrap=(5,), drop=NARROW_DROPS)
+        if left_out:
+            import shutil
+            import textwrap
+
+            note = f"left out to fit: {', '.join(left_out)} (`claude-cli models show ID` has all)"
+            streams.note(textwrap.fill(note, max(shutil.get_terminal_size().columns, 20)))
     else:
         streams.stdout.write(tsv([row(m, human=False) for m in models]))
     cache_models([m["id"] for m in models if isinstance(m.get("id"), str)])

@@ -283,7 +283,9 @@ class MarkdownRenderer:
         if self.status is None or self._thinking_open:
             return
         if not self.show_thinking:
-            self.status.write(dim("✻ thinking…", self.status))
+            # A dumb terminal cannot rewrite the line later: it gets a line of its own.
+            end = "" if self._can_rewrite_status() else "\n"
+            self.status.write(dim("✻ thinking…", self.status) + end)
             self.status.flush()
         self._thinking_open = True
 
@@ -637,7 +639,7 @@ class MarkdownRenderer:
             self.status.write("\n")
         elif self._thinking_chars:
             words = self._thinking_chars // 5
-            # On a dumb terminal nothing was written to rewrite: append the summary.
+            # On a dumb terminal "thinking…" has its own line: the summary gets the next.
             erase = "\r\x1b[2K" if self._can_rewrite_status() else ""
             self.status.write(erase + dim(f"✻ thought (~{words} words)", self.status) + "\n")
         else:  # the text was omitted: nothing to count

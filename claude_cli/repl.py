@@ -885,7 +885,10 @@ def run_chat(
                     history = history_path()
                     if history is None:
                         streams.note("the input history cannot be saved (state folder unusable)")
-                    run_tty(chat, history_file=history, output=output)
+                    from .dumb_prompt import dumb_prompt  # TERM=dumb: a prompt without escapes
+
+                    with dumb_prompt(streams.stdout if output is None else streams.stderr) as dumb:
+                        run_tty(chat, history_file=history, output=None if dumb else output)
                 else:
                     run_lines(chat, streams.stdin)
             except (Interrupted, KeyboardInterrupt):

@@ -26,6 +26,7 @@ from .models import (
     web_tool_types,
 )
 from .payload import clean_prefill, conversation, user_turn
+from .stream import whole_unicode
 
 Lookup = Callable[[str], Capabilities]
 #: `--think` on a model that takes only a manual budget, when no --think-budget is given.
@@ -266,7 +267,9 @@ def shape(
             "--schema and --prefill do not go together: with a schema the model writes the "
             "whole reply as JSON itself (prefill was the old way to get JSON); drop --prefill"
         )
-    prefill = clean_prefill(opts.prefill)
+    # -s / --prefill words that were not UTF-8 (lone surrogates from argv): U+FFFD, as the
+    # session file stores them; `ask` and `chat` alike.
+    prefill = clean_prefill(None if opts.prefill is None else whole_unicode(opts.prefill))
     model, note = choose_model(settings, prefill)
     notes = [note] if note else []
     check_sampling(settings, opts, model)
@@ -327,7 +330,7 @@ def shape(
         "messages": messages,
     }
     if settings.system:
-        body["system"] = settings.system
+        body["system"] = whole_unicode(settings.system)
     if opts.stop:
         body["stop_sequences"] = list(opts.stop)
     for key, value in (

@@ -5,6 +5,8 @@
 # ${XDG_DATA_HOME:-~/.local/share}/bash-completion/completions/claude-cli
 
 _claude_cli_known_models='claude-sonnet-5-5 claude-haiku-4-5'
+_claude_cli_implicit_command='ask'
+_claude_cli_implicit_options='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --no-save --max-retries --timeout'
 
 # Subcommands of a command path; returns 1 when it has none.
 _claude_cli_subcommands() {
@@ -21,7 +23,7 @@ _claude_cli_subcommands() {
 # Options of a command path.
 _claude_cli_options() {
     case "$1" in
-        '') _cc_words='--version --install-completion --show-completion -h --help' ;;
+        '') _cc_words='--version --install-completion --show-completion -h --help -m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --no-save --max-retries --timeout' ;;
         'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --no-save --max-retries --timeout -h --help' ;;
         'tokens') _cc_words='-m --model -s --system -i --image -a --attach --web --schema --schema-multi --effort --no-think --think -S --session --max-retries --timeout -h --help' ;;
         'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
@@ -238,6 +240,14 @@ _claude_cli_complete_kind() {
     fi
 }
 
+# Option $1 as the first word, one of the implicit command's: the line is that command's.
+_claude_cli_implicit() {
+    if [[ -z $path && " $_claude_cli_implicit_options " == *" ${1%%=*} "* ]]; then
+        path=$_claude_cli_implicit_command
+    fi
+    return 0
+}
+
 _claude_cli() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local path= w i=1 npos=0 ddash= opt= _cc_words= _cc_kind= _cc_prefix=
@@ -258,6 +268,7 @@ _claude_cli() {
         if [[ -z $ddash && $w == -- ]]; then
             ddash=1
         elif [[ -z $ddash && $w == -?* ]]; then
+            _claude_cli_implicit "$w"
             _claude_cli_value_kind "$path" "$w"
             if [[ -n $_cc_kind && $w != *=* ]]; then
                 if [[ ${COMP_WORDS[i + 1]-} == = ]]; then ((i += 2)); else ((i += 1)); fi
@@ -271,6 +282,7 @@ _claude_cli() {
         ((i += 1))
     done
     if [[ -z $ddash && $opt == -?* && $opt != *=* ]]; then
+        _claude_cli_implicit "$opt"
         _claude_cli_value_kind "$path" "$opt"
         if [[ -n $_cc_kind ]]; then
             _claude_cli_complete_kind "$_cc_kind"

@@ -3,6 +3,8 @@
 # Install: copy this file to ~/.config/fish/completions/claude-cli.fish
 
 set -g __claude_cli_known_models 'claude-sonnet-5-5' 'claude-haiku-4-5'
+set -g __claude_cli_implicit_command 'ask'
+set -g __claude_cli_implicit_options '-m' '--model' '-s' '--system' '--max-tokens' '--prefill' '--stop' '--temperature' '--top-p' '--top-k' '--effort' '--no-think' '--think' '--think-budget' '--show-thinking' '-i' '--image' '-a' '--attach' '--cite' '--web' '--web-domains' '--max-searches' '--sources' '--download' '--json' '--no-stream' '--plain' '--dry-run' '--curl' '--schema' '--schema-multi' '-S' '--session' '-c' '--continue' '--no-save' '--max-retries' '--timeout'
 
 # Subcommands (name<TAB>description) of a command path.
 function __claude_cli_subcommands
@@ -24,7 +26,7 @@ end
 function __claude_cli_options
     switch $argv[1]
         case ''
-            printf '%s\n' '--version	Show the version and exit.' '--install-completion	Install completion for the current shell.' '--show-completion	Show completion for the current shell, to copy it or customize the…' '-h	Show this message and exit.' '--help	Show this message and exit.'
+            printf '%s\n' '--version	Show the version and exit.' '--install-completion	Install completion for the current shell.' '--show-completion	Show completion for the current shell, to copy it or customize the…' '-h	Show this message and exit.' '--help	Show this message and exit.' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '--prefill	Start of Claude\'s reply, e.g. --prefill \'{\'. Printed before the…' '--stop	Stop sequence (repeatable), e.g. --stop \'```\'.' '--temperature	Sampling temperature 0..1, sent only when given, e.g. --temperature…' '--top-p	Nucleus sampling 0..1, e.g. --top-p 0.9 (models before Opus 4.7 only).' '--top-k	Sample from the K likeliest tokens, e.g. --top-k 40 (same).' '--effort	How hard the model works: low, medium, high, xhigh or max (the…' '--no-think	Ask for thinking the way the model takes it (adaptive on current…' '--think	Ask for thinking the way the model takes it (adaptive on current…' '--think-budget	Thinking budget in tokens, for models that take only a manual budget…' '--show-thinking	Ask for the thinking summary and print it on stderr, dimmed.' '-i	Attach an image (path, URL or - for stdin); repeatable, e.g. -i…' '--image	Attach an image (path, URL or - for stdin); repeatable, e.g. -i…' '-a	Attach a PDF, a text file or an image (path, URL or - for stdin; the…' '--attach	Attach a PDF, a text file or an image (path, URL or - for stdin; the…' '--cite	Ask for citations from attached documents (kept in --json).' '--web	Let Claude search the web and read pages (server tools); sources are…' '--web-domains	With --web: only these domains, comma-separated, e.g. --web-domains…' '--max-searches	With --web: at most N searches, e.g. --max-searches 3.' '--sources	In a pipe, print the cited sources on stderr (stdout: the answer).' '--download	Fetch image URLs here and send the bytes (for private URLs)…' '--json	Print the complete Message object as JSON.' '--no-stream	Wait for the whole reply instead of streaming.' '--plain	Raw text on a terminal too (no Markdown).' '--dry-run	Print the JSON request body; send nothing.' '--curl	Print an equivalent curl command; send nothing.' '--schema	Answer as JSON matching this schema: inline JSON Schema, @file.json…' '--schema-multi	With --schema: a list of such objects (e.g. every person in a text).' '-S	Continue (or start) the named session, e.g. --session trip-plans.' '--session	Continue (or start) the named session, e.g. --session trip-plans.' '-c	Continue the latest conversation (an ask, chat or session).' '--continue	Continue the latest conversation (an ask, chat or session).' '--no-save	Do not remember this ask (by default each one is kept as an ask-DATE…' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Seconds to wait for the next event (pings do not count), or for the…'
         case 'ask'
             printf '%s\n' '-m	Model id, e.g. -m claude-haiku-4-5.' '--model	Model id, e.g. -m claude-haiku-4-5.' '-s	System prompt, e.g. -s \'Answer in French.\'' '--system	System prompt, e.g. -s \'Answer in French.\'' '--max-tokens	Most tokens to generate, e.g. --max-tokens 200.' '--prefill	Start of Claude\'s reply, e.g. --prefill \'{\'. Printed before the…' '--stop	Stop sequence (repeatable), e.g. --stop \'```\'.' '--temperature	Sampling temperature 0..1, sent only when given, e.g. --temperature…' '--top-p	Nucleus sampling 0..1, e.g. --top-p 0.9 (models before Opus 4.7 only).' '--top-k	Sample from the K likeliest tokens, e.g. --top-k 40 (same).' '--effort	How hard the model works: low, medium, high, xhigh or max (the…' '--no-think	Ask for thinking the way the model takes it (adaptive on current…' '--think	Ask for thinking the way the model takes it (adaptive on current…' '--think-budget	Thinking budget in tokens, for models that take only a manual budget…' '--show-thinking	Ask for the thinking summary and print it on stderr, dimmed.' '-i	Attach an image (path, URL or - for stdin); repeatable, e.g. -i…' '--image	Attach an image (path, URL or - for stdin); repeatable, e.g. -i…' '-a	Attach a PDF, a text file or an image (path, URL or - for stdin; the…' '--attach	Attach a PDF, a text file or an image (path, URL or - for stdin; the…' '--cite	Ask for citations from attached documents (kept in --json).' '--web	Let Claude search the web and read pages (server tools); sources are…' '--web-domains	With --web: only these domains, comma-separated, e.g. --web-domains…' '--max-searches	With --web: at most N searches, e.g. --max-searches 3.' '--sources	In a pipe, print the cited sources on stderr (stdout: the answer).' '--download	Fetch image URLs here and send the bytes (for private URLs)…' '--json	Print the complete Message object as JSON.' '--no-stream	Wait for the whole reply instead of streaming.' '--plain	Raw text on a terminal too (no Markdown).' '--dry-run	Print the JSON request body; send nothing.' '--curl	Print an equivalent curl command; send nothing.' '--schema	Answer as JSON matching this schema: inline JSON Schema, @file.json…' '--schema-multi	With --schema: a list of such objects (e.g. every person in a text).' '-S	Continue (or start) the named session, e.g. --session trip-plans.' '--session	Continue (or start) the named session, e.g. --session trip-plans.' '-c	Continue the latest conversation (an ask, chat or session).' '--continue	Continue the latest conversation (an ask, chat or session).' '--no-save	Do not remember this ask (by default each one is kept as an ask-DATE…' '--max-retries	Retries on 429/5xx/network errors (default 2).' '--timeout	Seconds to wait for the next event (pings do not count), or for the…' '-h	Show this message and exit.' '--help	Show this message and exit.'
         case 'tokens'
@@ -387,6 +389,13 @@ function __claude_cli_complete_kind
     end
 end
 
+# Whether option $argv[2] as the first word (path $argv[1] empty) is one of the implicit
+# command's: the line is that command's.
+function __claude_cli_implicit
+    test -z "$argv[1]"
+    and contains -- (string replace -r '=.*' '' -- $argv[2]) $__claude_cli_implicit_options
+end
+
 function __claude_cli_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
@@ -404,6 +413,7 @@ function __claude_cli_complete
         else if test $ddash = 0; and test "$w" = --
             set ddash 1
         else if test $ddash = 0; and string match -qr -- '^-.' $w
+            __claude_cli_implicit "$path" $w; and set path $__claude_cli_implicit_command
             set -l kind (__claude_cli_value_kind "$path" $w)
             if test -n "$kind"; and not string match -q -- '*=*' $w
                 set skip 1
@@ -417,6 +427,7 @@ function __claude_cli_complete
     end
     if test $ddash = 0; and string match -qr -- '^--[^=]+=' $cur
         set -l opt (string replace -r '=.*' '' -- $cur)
+        __claude_cli_implicit "$path" $opt; and set path $__claude_cli_implicit_command
         set -l kind (__claude_cli_value_kind "$path" $opt)
         if test -n "$kind"
             __claude_cli_complete_kind $kind (string replace -r '^[^=]*=' '' -- "$cur") "$opt="

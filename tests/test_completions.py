@@ -266,6 +266,27 @@ def test_bash_subcommands_and_options(
         assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (["claude-cli", "-m", "claude-o"], ["claude-opus-4-5"]),
+        (["claude-cli", "--model=claude-o"], ["--model=claude-opus-4-5"]),
+        (["claude-cli", "--model", "=", "claude-o"], ["claude-opus-4-5"]),
+        (["claude-cli", "-S", "w"], ["work-notes"]),
+        (["claude-cli", "-c", "--session", "t"], ["trip.2025"]),
+        (["claude-cli", "--sch"], ["--schema", "--schema-multi"]),
+        (["claude-cli", "-m", "x", "-i", "pho"], ["photo one.jpg", "photo2.png"]),
+        (["claude-cli", "-m", "x", "--js"], ["--json"]),
+        (["claude-cli", "--ver"], ["--version"]),  # the root's own options stay
+    ],
+)
+def test_bash_a_first_option_is_the_implicit_ask(
+    line: list[str], expected: list[str], dirs: dict[str, Path]
+) -> None:
+    """`claude-cli -m x hi` is `claude-cli ask -m x hi`: completed as ask's options."""
+    assert bash_complete(BASH, line, dirs) == expected
+
+
 def test_bash_offers_every_command_option_and_the_help_options(dirs: dict[str, Path]) -> None:
     got = bash_complete(BASH, ["claude-cli", "ask", "-"], dirs)
     for option in ("-m", "--model", "-s", "--system", "--prefill", "-i", "--image", "--dry-run"):
@@ -424,6 +445,12 @@ FISH_CASES = [
     ("claude-cli describe-image photo2.png pho", ["photo one.jpg", "photo2.png"], True),
     ("claude-cli batch results ", ["describe-image", "questions"], False),
     ("claude-cli batch wait q", ["questions"], False),
+    # A first word that is an option: the implicit `ask`.
+    ("claude-cli -m claude-o", ["claude-opus-4-5"], False),
+    ("claude-cli --model=claude-o", ["--model=claude-opus-4-5"], False),
+    ("claude-cli -S w", ["work-notes"], False),
+    ("claude-cli --sch", ["--schema", "--schema-multi"], False),
+    ("claude-cli -m x -i pho", ["photo one.jpg", "photo2.png"], False),
 ]
 
 
@@ -462,6 +489,12 @@ ZSH_CASES = [
     ("claude-cli sessions export x --format ", ["json", "markdown"], True),
     ("claude-cli batch status ", ["describe-image", "questions"], False),
     ("claude-cli batch cancel d", ["describe-image"], False),
+    # A first word that is an option: the implicit `ask`.
+    ("claude-cli -m claude-o", ["claude-opus-4-5"], False),
+    ("claude-cli --model=claude-o", ["claude-opus-4-5"], False),
+    ("claude-cli -S w", ["work-notes"], False),
+    ("claude-cli --sch", ["--schema", "--schema-multi"], False),
+    ("claude-cli -m x -i photo2", ["photo2.png"], False),
 ]
 
 

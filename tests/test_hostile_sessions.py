@@ -192,6 +192,41 @@ def test_surrogates_in_argv_cannot_break_the_save(run, api, home):
     assert run("ask", "-S", "argv", "again").code == 0
 
 
+def test_argv_text_that_is_not_utf8_is_sent_as_the_session_stores_it(run, api, home, tmp_path):
+    """A byte that is not UTF-8 (0xe9, Latin-1 é) reaches argv as a lone surrogate: the
+    request carries U+FFFD, as the session file does, so the next turn's prefix matches;
+    a file name with such a byte still opens (-i)."""
+    from test_images import make_image
+
+    image = tmp_path / "caf\udce9.png"
+    image.write_bytes(make_image("PNG"))
+    api.reply("fine")
+    result = run(
+        "ask", "-m", "claude-haiku-4-5", "-S", "latin", "-s", "sys\udce9", "--prefill",
+        "pre\udce9", "-i", str(image), "caf\udce9",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    raw = api.messages_requests[-1].raw
+    assert b"\\udce9" not in raw.lower() and b"\\ufffd" in raw  # valid Unicode
+    body = api.last_body
+    assert body["system"] == "sys\ufffd"
+    user, prefill = body["messages"]
+    assert user["content"][-1] == {"type": "text", "text": "caf\ufffd"}
+    assert user["content"][0]["type"] == "image"
+    assert prefill == {"role": "assistant", "content": "pre\ufffd"}
+    stored = load(home, "latin")
+    assert stored["messages"][0]["content"][-1]["text"] == "caf\ufffd"
+    assert stored["system"] == "sys\ufffd"
+
+
+def test_chat_system_text_that_is_not_utf8_is_sent_as_u_fffd(run, api, home):
+    result = run("chat", "-S", "latin-chat", "-s", "sys\udce9", input="hi\n")
+    assert result.code == 0, result.err
+    assert api.last_body["system"] == "sys\ufffd"
+    assert b"\\udce9" not in api.messages_requests[-1].raw.lower()
+    assert load(home, "latin-chat")["system"] == "sys\ufffd"
+
+
 def test_other_branches_messages_and_usage_details_load(run, api, home, in_process):
     """Mid-conversation system messages, any block type, usage breakdowns: kept."""
     messages = [

@@ -98,13 +98,38 @@ def test_a_terminal_gets_an_aligned_table_with_a_header(api, cli_env) -> None:
                               "IMAGES", "PDF"]  # fmt: skip
     sonnet = lines[1]
     assert sonnet.split() == ["claude-sonnet-5-5", "Claude", "Sonnet", "5.5", "1M", "128K",
-                              "adaptive", "low,medium,high,xhigh,max", "yes", "yes"]  # fmt: skip
+                              "adaptive", "low-max", "yes", "yes"]  # fmt: skip
+    # Effort levels in a row are a range; the pipe and `models show` list every one.
+    assert "low-high, max" in lines[2]
     assert lines[3].split()[:6] == ["claude-haiku-4-5", "Claude", "Haiku", "4.5", "200K", "64K"]
     # Aligned: every column starts where its header does.
     for title in ("NAME", "CONTEXT", "THINKING", "EFFORT", "PDF"):
         column = header.index(title)
         for line in lines[1:5]:
             assert line[column - 2 : column] == "  " and line[column] != " ", (title, line)
+
+
+def test_a_narrow_terminal_gets_one_line_per_model_and_is_told_what_was_left_out(
+    api, cli_env
+) -> None:
+    api.models = LINEUP
+    # 80 columns: the name goes (it repeats the id), every other column stays.
+    screen = read_all(spawn(["models"], cli_env, cols=80), cols=80)
+    lines = [line.rstrip() for line in screen.lines if line.strip()]
+    assert lines[0].split() == ["ID", "CONTEXT", "MAX", "OUT", "THINKING", "EFFORT", "IMAGES",
+                                "PDF"]  # fmt: skip
+    assert lines[1].split() == ["claude-sonnet-5-5", "1M", "128K", "adaptive", "low-max", "yes",
+                                "yes"]  # fmt: skip
+    assert lines[2].split()[4:] == ["low-high,", "max", "yes", "yes"]
+    assert lines[4].split() == ["claude-text-1", "100K", "8,192", "none", "none", "no", "no"]
+    assert lines[5:] == ["left out to fit: NAME (`claude-cli models show ID` has all)"]
+    # 60 columns: images and PDF go too; no row wraps, nothing is cut mid-word.
+    screen = read_all(spawn(["models"], cli_env, cols=60), cols=60)
+    lines = [line.rstrip() for line in screen.lines if line.strip()]
+    assert lines[0].split() == ["ID", "CONTEXT", "MAX", "OUT", "THINKING", "EFFORT"]
+    assert [line.split()[0] for line in lines[1:5]] == [m["id"] for m in LINEUP]
+    assert lines[2].split() == ["claude-opus-4-6", "1M", "128K", "adaptive", "low-high,", "max"]
+    assert " ".join(lines[5:]).startswith("left out to fit: NAME, IMAGES, PDF")
 
 
 def test_json_is_what_the_service_sent(api, run) -> None:

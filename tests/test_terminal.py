@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 import signal
+import sys
 
+import pexpect
 import pytest
 
 from terminal import emulate, read_all, spawn
@@ -190,6 +193,40 @@ def test_dumb_terminal_gets_append_only_plain_text(api, cli_env) -> None:
     assert lines[lines.index(CODE[0]) : lines.index(CODE[0]) + 50] == CODE[:50]
     words = " ".join(lines).split()
     assert all(words.count(f"w{i}") == 1 for i in range(400))
+
+
+def test_dumb_terminal_gets_no_escapes_from_thinking_images_or_chat(api, cli_env, tmp_path) -> None:
+    # ask --think: each status on a line of its own (nothing can rewrite it).
+    screen = read_all(spawn(["ask", "--think", "q"], cli_env, 24, 80, term="dumb"), 24, 80)
+    assert "\x1b" not in screen.raw
+    assert _all_lines(screen)[:3] == ["✻ thinking…", "✻ thought", "You said: q"]
+    # describe-image: no progress bar redrawn in place.
+    from test_images import make_image, write
+
+    images = [write(tmp_path / f"{n}.png", make_image("PNG")) for n in "ab"]
+    api.pace = lambda body: 0.3
+    screen = read_all(spawn(["describe-image", *images], cli_env, 24, 80, term="dumb"), 24, 80)
+    assert "\x1b" not in screen.raw and screen.raw.count("[saw image/png 40x30]") == 2
+    api.pace = None
+    # chat: prompt_toolkit's prompt for dumb terminals, without its cursor sequences;
+    # also when the replies go to a file and the prompt to stderr.
+    out = tmp_path / "replies.txt"
+    env = {**cli_env, "TERM": "dumb", "COLUMNS": "80", "LINES": "24"}
+    to_file = f"exec '{sys.executable}' -m claude_cli chat > '{out}'"
+    for program, args in (
+        (sys.executable, ["-m", "claude_cli", "chat"]),
+        ("/bin/sh", ["-c", to_file]),
+    ):
+        child = pexpect.spawn(program, args, env=env, dimensions=(24, 80), encoding="utf-8")
+        child.logfile_read = seen = io.StringIO()  # every byte written to the terminal
+        child.expect_exact("› ", timeout=30)
+        child.sendline("hello there")
+        child.expect_exact("› ", timeout=30)
+        child.sendline("/exit")
+        child.expect(pexpect.EOF, timeout=30)
+        assert "\x1b" not in seen.getvalue()
+        assert seen.getvalue().count("hello there") >= 1
+    assert out.read_text().strip() == "You said: hello there"
 
 
 def test_links_are_hyperlinks_or_show_their_url(api, cli_env) -> None:

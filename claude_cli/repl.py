@@ -221,6 +221,8 @@ class Chat:
         # Fails before paying when the reply could not be saved; another process
         # may have added turns, so this is also the fresh read.
         fresh = session.check_writable(self.name)
+        if fresh is None and self.doc is not None:
+            self._gone(turn, retry)
         if fresh is not None:
             self.doc = fresh
         if history is None:
@@ -239,16 +241,17 @@ class Chat:
         new_system = None if retry else self.pending_system
         if resend is not None:
             new_system = (session.text_of(resend.get("content")),)
-        prepared = shape(
-            self.settings,
-            opts,
-            "",
-            lookup=self.lookup,
-            history=session.inline(history),
-            turn=session.inline([turn])[0],
-            cache=self.settings.prompt_caching,
-            new_system=new_system,
-        )
+        with in_chat_terms():
+            prepared = shape(
+                self.settings,
+                opts,
+                "",
+                lookup=self.lookup,
+                history=session.inline(history),
+                turn=session.inline([turn])[0],
+                cache=self.settings.prompt_caching,
+                new_system=new_system,
+            )
         renderer = _Recording(self.new_renderer())
         if not retry:
             self.failed = turn  # until a reply comes: an error keeps it for /retry
@@ -299,6 +302,20 @@ class Chat:
             self._show_data(message)
         else:
             self._show_sources(message)
+
+    def _gone(self, turn: dict[str, Any], retry: bool) -> None:
+        """The session file this chat wrote went away (`sessions rename` or `delete` in
+        another shell): a new file under the name would hold only the later turns, so
+        nothing is sent; the conversation is still here, and the user says where it goes."""
+        if not retry:
+            self.failed = turn  # /retry sends it once the conversation has a home
+        raise SessionError(
+            f"session {self.name!r} was renamed or deleted outside this chat; nothing was sent",
+            detail=(
+                "/save NAME writes this conversation (as this chat has it) to NAME and "
+                "continues there; /clear starts a new one"
+            ),
+        )
 
     def _raw(self, message: dict[str, Any]) -> None:
         from .payload import message_text
@@ -409,9 +426,36 @@ class Chat:
                 "will say if it does not exist (`claude-cli models` refreshes the list)"
             )
         switched = conversation.model_switch_note(self.doc, arg)
+        dropped = self._drop_unfitting(arg)
         self.settings = _with(self.settings, model=arg)
         self._store("model", arg)
         self.note(switched or f"model: {arg}")
+        if dropped:
+            self.note(dropped)
+
+    def _drop_unfitting(self, model: str) -> str | None:
+        """Before switching to `model`: the /effort and /think settings it cannot take
+        are dropped (every message would fail otherwise); says which, or None."""
+        o = self.options
+        gone = []
+        try:
+            self._fits(replace(o, think=None, think_budget=None), model)
+        except UsageError:
+            gone.append(f"/effort {o.effort}")
+            o = replace(o, effort=None)
+        try:
+            self._fits(o, model)
+        except UsageError:
+            setting = o.think_budget if o.think_budget else {True: "on", False: "off"}[o.think]
+            gone.append(f"/think {setting}")
+            o = replace(o, think=None, think_budget=None)
+        if not gone:
+            return None
+        self.options = o
+        return (
+            f"{model} cannot take {' or '.join(gone)}: dropped, the model's default applies "
+            "(/effort and /think show or set them)"
+        )
 
     def known_models(self) -> list[str]:
         from .capabilities import known_models
@@ -457,6 +501,16 @@ class Chat:
         self.options = replace(self.options, effort=level)
         self.note(f"effort: {level or 'the model default'}")
 
+    def _fits(self, options: RequestOptions, model: str) -> None:
+        """The thinking and effort settings checked against `model` as a request would
+        check them (request.py), worded for the chat; a UsageError when they do not fit."""
+        from .request import check_effort, thinking_config
+
+        caps = self.lookup(model)
+        with in_chat_terms():
+            check_effort(options, model, caps)
+            thinking_config(options, model, caps)
+
     def cmd_think(self, arg: str) -> None:
         word = arg.strip().lower()
         if not word:
@@ -471,12 +525,14 @@ class Chat:
         if word.isdigit():
             if int(word) < 1024:
                 raise UsageError("/think N: a budget is at least 1024 tokens")
-            self.options = replace(self.options, think=None, think_budget=int(word))
+            wanted = replace(self.options, think=None, think_budget=int(word))
         elif word in ("on", "off", "-"):
             think = {"on": True, "off": False, "-": None}[word]
-            self.options = replace(self.options, think=think, think_budget=None)
+            wanted = replace(self.options, think=think, think_budget=None)
         else:
             raise UsageError("/think takes on, off, a budget in tokens, or -")
+        self._fits(wanted, self.settings.model)  # refused now, not with the next message
+        self.options = wanted
         self.note(f"thinking: {word if word != '-' else 'the model default'}")
 
     def cmd_prefill(self, arg: str) -> None:
@@ -628,6 +684,42 @@ class Chat:
             doc[key] = value
 
         self.doc = session.modify(self.name, change)
+
+
+# Request errors name command-line flags; in chat the settings are slash commands.
+_CHAT_TERMS = (
+    (re.compile(r"--think-budget(?: \d+)?"), "/think N"),
+    (re.compile(r"--no-think\b"), "/think off"),
+    (re.compile(r"--think\b"), "/think on"),
+    (re.compile(r"--effort\b"), "/effort"),
+    (re.compile(r"--prefill\b"), "/prefill"),
+    (re.compile(r"--schema\b"), "/schema"),
+    (re.compile(r"pick another model with -m\b"), "pick another model with /model"),
+)
+
+
+@contextmanager
+def in_chat_terms() -> Iterator[None]:
+    """A UsageError from request.py, reworded in the chat's commands, with how to clear
+    the setting at fault."""
+    try:
+        yield
+    except UsageError as e:
+        text = e.message
+        for pattern, words in _CHAT_TERMS:
+            text = pattern.sub(words, text)
+        if text == e.message:
+            raise
+        clears = [
+            how
+            for cmd, how in (
+                ("/effort", "`/effort -` clears it"),
+                ("/think", "`/think -` goes back to the model's default"),
+            )
+            if cmd in text
+        ]
+        detail = "; ".join(filter(None, [*clears, e.detail])) or None
+        raise UsageError(text, detail) from None
 
 
 def _has_thinking(messages: list[dict[str, Any]]) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import CliError, ExitCode, UsageError
-from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line
+from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line, show_usage
 from .payload import join_prompt
 from .render import Renderer
 from .request import Prepared, RequestOptions, shape
@@ -126,6 +126,7 @@ def send(
             renderer,
             registry=registry,
             json_out=opts.json_out,
+            usage=opts.schema is None,  # with --schema: after the data (run_ask)
         )
     finally:
         if own_client:
@@ -325,13 +326,20 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:
-        if opts.schema is not None and not opts.json_out:
-            from .payload import message_text
+        if opts.schema is not None:
+            if not opts.json_out:
+                from .payload import message_text
 
-            write_raw(message_text(message), streams)
+                write_raw(message_text(message), streams)
+            show_usage(message, streams)
         raise Refused(refused)
     if opts.schema is not None:
-        show_structured(message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out)
+        try:
+            show_structured(
+                message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out
+            )
+        finally:  # after the data, as after every other answer (it was paid either way)
+            show_usage(message, streams)
     elif not opts.json_out:
         show_sources(message, streams, on_stderr=opts.sources)
     if message.get("stop_reason") == "max_tokens":

@@ -118,6 +118,7 @@ class Chat:
         schema_multi: bool = False,
         cite: bool = False,
         sources: bool = False,
+        show_usage: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.name = session.check_name(name) if name else session.auto_name()
         self.doc = session.read(self.name)
@@ -129,6 +130,7 @@ class Chat:
         self.cite = cite  # citations on attached documents
         self.sources = sources  # footnotes on stderr when stdout is not a terminal
         self.lookup = lookup
+        self.show_usage = show_usage  # the usage line, after a /schema reply's data
         self.send = send
         self.new_renderer = new_renderer
         self.out = out
@@ -294,14 +296,21 @@ class Chat:
 
         explain_stop(message, self.note)
         refused = refusal_line(message)
-        if refused:
-            if self.options.schema is not None:  # nothing was shown: the text is on stderr
+        if self.options.schema is None:
+            if refused:
+                self.note(refused)
+            else:
+                self._show_sources(message)
+            return
+        try:
+            if refused:  # nothing was shown: the text is on stderr
                 self._raw(message)
-            self.note(refused)
-        elif self.options.schema is not None:
-            self._show_data(message)
-        else:
-            self._show_sources(message)
+                self.note(refused)
+            else:
+                self._show_data(message)
+        finally:  # with /schema the usage line waits for the data (see run_chat)
+            if self.show_usage is not None:
+                self.show_usage(message)
 
     def _gone(self, turn: dict[str, Any], retry: bool) -> None:
         """The session file this chat wrote went away (`sessions rename` or `delete` in
@@ -943,7 +952,14 @@ def run_chat(
 
     def send_one(prepared: Prepared, renderer: Renderer, current: Settings) -> dict[str, Any]:
         return exchange.send(
-            current, chat.options, prepared, streams, client, renderer, registry=link.registry
+            current,
+            chat.options,
+            prepared,
+            streams,
+            client,
+            renderer,
+            registry=link.registry,
+            usage=chat.options.schema is None,  # else after the data: Chat.show_usage
         )
 
     chat = Chat(
@@ -964,6 +980,7 @@ def run_chat(
         schema_multi=schema_multi,
         cite=cite,
         sources=sources,
+        show_usage=lambda message: exchange.show_usage(message, streams),
     )
     try:
         with stop_signals(chat) as caught:

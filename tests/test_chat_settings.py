@@ -95,3 +95,22 @@ def test_a_chat_whose_session_went_away_says_so_and_sends_nothing(
     if action == "rename":
         moved = json.loads((sessions / "rn2.json").read_text())
         assert [m["content"] for m in moved["messages"]] == ["msg one", "You said: msg one"]
+
+
+def test_a_schema_reply_in_a_terminal_chat_shows_usage_after_the_data(api, cli_env) -> None:
+    import pexpect
+
+    from terminal import spawn
+
+    api.reply('{"name": "Ann"}')
+    child = spawn(["chat", "--schema", "name"], {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"})
+    child.expect("Ctrl-D to quit")
+    child.expect("›")
+    child.send("who\r")
+    child.expect(r"\$0\.\d+")  # the usage line
+    before = child.before
+    child.expect("›")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert '"name"' in before and "Ann" in before, before  # the data came first

@@ -143,6 +143,9 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+AUTO_NAME_RE = re.compile(r"(?:chat|ask)-\d{8}-\d{6}(?:-\d+)?")
+
+
 def auto_name(kind: str = "chat") -> str:
     """A fresh name for a conversation the user did not name:
     KIND-YYYYMMDD-HHMMSS[-n] (kind: chat or ask)."""
@@ -933,7 +936,9 @@ def keep_recovery(
         add_usage(doc, reply_model or model, usage)
     raw = without_surrogates(dumps(doc)).encode("utf-8")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    file_name = f"{name}-{stamp}-{os.getpid()}.json"
+    # An unnamed conversation's name is already its date (auto_name): not twice.
+    dated = AUTO_NAME_RE.fullmatch(name)
+    file_name = f"{name}-{os.getpid()}.json" if dated else f"{name}-{stamp}-{os.getpid()}.json"
     for folder in (recovery_dir(), Path(tempfile.gettempdir())):
         path = folder / file_name
         try:

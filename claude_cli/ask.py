@@ -279,6 +279,8 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         raise UsageError("stdin can carry one file: `-` given to both -i and -a")
     if opts.cite and not opts.attach:
         raise UsageError("--cite needs a document to cite: attach one with -a")
+    if opts.sources and not (opts.web or opts.cite):  # like --web-domains without --web
+        raise UsageError("--sources needs --web or --cite: only they bring sources to show")
     prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images + opts.attach)
     images = load_images(settings, opts.images, streams) if opts.images else None
     if opts.attach:

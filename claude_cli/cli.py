@@ -219,7 +219,9 @@ MaxSearchesOpt = Annotated[
 SourcesOpt = Annotated[
     bool,
     typer.Option(
-        "--sources", help="In a pipe, print the cited sources on stderr (stdout: the answer)."
+        "--sources",
+        help="With --web or --cite, in a pipe: print the cited sources on stderr "
+        "(stdout: the answer).",
     ),
 ]
 

@@ -157,3 +157,12 @@ def test_sessions_show_uses_local_time(run, api, cli_env, home):
     assert "updated 2026-11-25 00:00" in screen.text
     listed = run("sessions", "list", env={"TZ": "Asia/Kolkata"})
     assert "2026-11-25 00:00" in listed.out
+
+
+def test_sessions_show_with_a_missing_pager_still_shows_the_transcript(run, api, cli_env):
+    _import(run, "long", 30)
+    child = spawn(["sessions", "show", "long"], {**cli_env, "PAGER": "nosuchpager"})
+    screen = read_all(child)
+    assert "answer 0" in screen.text and "answer 29" in screen.text
+    assert "the pager 'nosuchpager' could not be run" in screen.raw
+    assert child.exitstatus == 0

@@ -86,10 +86,22 @@ class CutOff(CliError):
     exit_code = ExitCode.CUT_OFF
 
 
-def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
+# The user turn `ask -c` / `ask -S NAME` sends, given no words, after a cut-off reply.
+CONTINUE_PROMPT = "Continue from where you stopped."
+
+
+def read_prompt(
+    opts: AskOptions, streams: Streams, *, stdin_free: bool = True, cut_off: bool = False
+) -> str:
+    """The prompt from the words and stdin. With none, a session whose last reply was
+    cut off (`cut_off`) is asked to go on (CONTINUE_PROMPT); otherwise a usage error."""
     stdin_text = streams.read_stdin_text() if stdin_free else None
     prompt = join_prompt(opts.words, stdin_text)
     if not prompt.strip() and not opts.images and not opts.attach:
+        if cut_off:
+            if streams.stderr_tty:
+                streams.note(f"the last reply was cut off; sending {CONTINUE_PROMPT!r}")
+            return CONTINUE_PROMPT
         raise UsageError("no prompt: give the question as words, or pipe text on stdin")
     return prompt
 
@@ -170,16 +182,22 @@ def session_name(opts: AskOptions, streams: Streams) -> str | None:
     return session.check_name(opts.session) if opts.session is not None else None
 
 
-def remember(settings: Settings, prepared: Prepared, message: dict[str, Any], streams) -> None:
+def remember(
+    settings: Settings, prepared: Prepared, message: dict[str, Any], streams
+) -> str | None:
     """Keep a one-off ask as a new ask-DATE session, so `ask -c` can continue it.
-    The user did not ask for a file: a failure is a note, not a failed command."""
+    The user did not ask for a file: a failure is a note, not a failed command.
+    Returns the session's name, or None when it was not kept."""
     from . import session
     from .errors import SessionError
 
+    name = session.auto_name("ask")
     try:
-        save_exchange(session.auto_name("ask"), settings, prepared, message)
+        save_exchange(name, settings, prepared, message)
     except (SessionError, OSError) as e:
         streams.note(f"this ask was not remembered: {e}")
+        return None
+    return name
 
 
 def save_exchange(
@@ -198,6 +216,7 @@ def save_exchange(
         system=settings.system,
         usage=session.usage_of(message),
         instruction=prepared.instruction,
+        cut_off=message.get("stop_reason") == "max_tokens",
     )
 
 
@@ -264,10 +283,12 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     history: list[dict[str, Any]] = []
     changed_system = None
     notes: list[str] = []
+    cut_off_before = False
     if name is not None:
         from . import conversation, session
 
         doc = session.read(name)
+        cut_off_before = session.last_reply_cut_off(doc)
         changed_system = conversation.new_system(settings, doc)
         settings = conversation.with_session(settings, doc)
         history = session.inline(doc["messages"]) if doc else []
@@ -281,7 +302,9 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         raise UsageError("--cite needs a document to cite: attach one with -a")
     if opts.sources and not (opts.web or opts.cite):  # like --web-domains without --web
         raise UsageError("--sources needs --web or --cite: only they bring sources to show")
-    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images + opts.attach)
+    prompt = read_prompt(
+        opts, streams, stdin_free="-" not in opts.images + opts.attach, cut_off=cut_off_before
+    )
     images = load_images(settings, opts.images, streams) if opts.images else None
     if opts.attach:
         from .documents import block_bytes, load_attachments
@@ -320,11 +343,13 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         )
     finally:
         link.close()
+    kept = None  # how the session is continued (the cut-off hint says it)
     if save:  # a paid reply is kept, refusal or not
         if name is not None:
             save_exchange(name, settings, prepared, message)
-        else:
-            remember(settings, prepared, message, streams)
+            kept = "ask -c" if opts.continue_last else f"ask -S {name}"
+        elif remember(settings, prepared, message, streams):
+            kept = "ask -c"
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:
@@ -345,7 +370,7 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     elif not opts.json_out:
         show_sources(message, streams, on_stderr=opts.sources)
     if message.get("stop_reason") == "max_tokens":
-        cut_off(settings, streams)
+        cut_off(settings, streams, kept)
 
 
 def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) -> None:
@@ -365,12 +390,14 @@ def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) 
         streams.stderr.flush()
 
 
-def cut_off(settings: Settings, streams: Streams) -> None:
+def cut_off(settings: Settings, streams: Streams, kept: str | None = None) -> None:
     """A reply stopped by max_tokens: scripts must know the text is partial (exit 8),
     unless --max-tokens on this command line asked for that short a reply (as in
-    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown."""
+    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown.
+    `kept`: the command that continues the saved session (None: it was not saved)."""
     said = f"the reply was cut off at max_tokens ({settings.max_tokens}): it is incomplete"
     if settings.source("max_tokens") != "flag":
-        raise CutOff(f"{said} (raise --max-tokens, or `ask -c` to continue it)")
+        more = f", or `{kept}` (no words) to continue it" if kept else ""
+        raise CutOff(f"{said} (raise --max-tokens{more})")
     if not streams.stderr_tty:
         streams.note(said)

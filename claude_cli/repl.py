@@ -50,6 +50,8 @@ class Command:
     help: str
 
 
+# How many sessions /sessions lists (the most recent).
+SESSIONS_SHOWN = 20
 # How much of a continued session `chat -S NAME` shows when it opens.
 RECAP_MESSAGES = 4
 RECAP_CHARS = 200
@@ -119,6 +121,7 @@ class Chat:
         cite: bool = False,
         sources: bool = False,
         show_usage: Callable[[dict[str, Any]], None] | None = None,
+        width: Callable[[], int] | None = None,
     ) -> None:
         self.name = session.check_name(name) if name else session.auto_name()
         self.doc = session.read(self.name)
@@ -131,6 +134,7 @@ class Chat:
         self.sources = sources  # footnotes on stderr when stdout is not a terminal
         self.lookup = lookup
         self.show_usage = show_usage  # the usage line, after a /schema reply's data
+        self.width = width  # the terminal's columns, for text of our own (None: no wrapping)
         self.send = send
         self.new_renderer = new_renderer
         self.out = out
@@ -156,7 +160,9 @@ class Chat:
     def header(self) -> str:
         turns = session.turn_count(self.doc) if self.doc else 0
         state = plural(turns, "turn", "turns") if self.doc else "new"
-        return f"{self.settings.model} · session {self.name} ({state}) · /help · Ctrl-D to quit"
+        return self.fit(
+            f"{self.settings.model} · session {self.name} ({state}) · /help · Ctrl-D to quit"
+        )
 
     def recap(self, turns: int = RECAP_MESSAGES) -> str | None:
         """The last few messages of a continued session, shortened, to see where
@@ -401,13 +407,34 @@ class Chat:
 
     def cmd_help(self, arg: str) -> None:
         width = max(len(f"/{c.name} {c.args}") for c in COMMANDS)
-        lines = [f"  {f'/{c.name} {c.args}':<{width}}  {c.help}" for c in COMMANDS]
-        lines += [
-            "",
+        hang = " " * (width + 4)  # a wrapped description stays in its column
+        lines = [self.fit(f"  {f'/{c.name} {c.args}':<{width}}  {c.help}", hang) for c in COMMANDS]
+        keys = (
             "  Enter sends · Alt+Enter or Esc Enter: new line · Ctrl-X Ctrl-E: $EDITOR",
             "  Up/Down, Ctrl-R: history · Ctrl-C: clear line / stop a reply · Ctrl-D: quit",
-        ]
+        )
+        lines += ["", *(self.fit(line) for line in keys)]
         self.note("\n".join(lines))
+
+    def fit(self, line: str, indent: str = "  ") -> str:
+        """`line` wrapped at word boundaries to the terminal's width (as it is now: it
+        may have been resized), later lines starting with `indent`."""
+        columns = self.width() if self.width is not None else None
+        if not columns or len(line) <= columns:
+            return line
+        import textwrap
+
+        if len(indent) > columns // 2:  # a narrow screen: the column would leave no room
+            indent = "    "
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        return textwrap.fill(
+            line.strip(),
+            width=max(columns, len(indent) + 10),
+            initial_indent=lead,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
 
     def cmd_exit(self, arg: str) -> None:
         self.done = True
@@ -418,7 +445,7 @@ class Chat:
         self.doc = None
         self.images, self.image_names, self.prefill = [], [], None
         kept = f" ({old} stays on disk)" if had else ""
-        self.note(f"new conversation: session {self.name}{kept}")
+        self.note(self.fit(f"new conversation: session {self.name}{kept}"))
 
     def cmd_model(self, arg: str) -> None:
         if not arg:
@@ -650,16 +677,23 @@ class Chat:
         self.note("replies are " + ("lists of objects" if multi else "JSON") + " from now on")
 
     def cmd_sessions(self, arg: str) -> None:
+        from .session_cmds import local_time
+
+        docs = session.summaries()
         rows = []
-        for doc in session.summaries()[:20]:
+        for doc in docs[:SESSIONS_SHOWN]:  # the most recent first, as `sessions list`
             if isinstance(doc, SessionError):
                 rows.append(f"  skipped: {doc.message}")
                 continue
             mark = "*" if doc["name"] == self.name else " "
-            rows.append(
+            row = (
                 f"{mark} {doc['name']}  {plural(session.turn_count(doc), 'turn', 'turns')}  "
-                f"{doc.get('updated', '')}  {session.first_words(doc, 40)}"
+                f"{local_time(doc.get('updated'))}  {session.first_words(doc, 40)}"
             )
+            rows.append(self.fit(row, "    "))
+        more = len(docs) - SESSIONS_SHOWN
+        if more > 0:
+            rows.append(f"  … {more} more (`claude-cli sessions list` shows them all)")
         self.note("\n".join(rows) if rows else "no saved sessions yet")
 
     def cmd_usage(self, arg: str) -> None:
@@ -927,6 +961,7 @@ def run_chat(
 ) -> None:
     """`claude-cli chat`: the real client, renderer and front end."""
     from . import exchange
+    from .render import terminal_size
     from .request import web_tools
 
     if name and continue_last:
@@ -981,6 +1016,7 @@ def run_chat(
         cite=cite,
         sources=sources,
         show_usage=lambda message: exchange.show_usage(message, streams),
+        width=(lambda: terminal_size(streams.stderr).columns) if streams.stderr_tty else None,
     )
     try:
         with stop_signals(chat) as caught:

@@ -114,3 +114,52 @@ def test_a_schema_reply_in_a_terminal_chat_shows_usage_after_the_data(api, cli_e
     child.expect(pexpect.EOF)
     child.close()
     assert '"name"' in before and "Ann" in before, before  # the data came first
+
+
+def test_chat_text_fits_80_columns_at_word_boundaries(api, cli_env, home, monkeypatch) -> None:
+    import re
+
+    import pexpect
+
+    from claude_cli import repl, session
+
+    from terminal import emulate, spawn
+
+    for name in ("config", "data", "state", "cache"):
+        monkeypatch.setenv(f"XDG_{name.upper()}_HOME", str(home / name))
+    long_name = "a-rather-long-session-name-for-a-project-about-ants"
+    for i, name in enumerate([*(f"old-{i:02d}" for i in range(22)), long_name]):
+        session.record_exchange(
+            name,
+            {"role": "user", "content": f"question {i}"},
+            {"role": "assistant", "content": "answer"},
+            model="claude-sonnet-5-5",
+            system=None,
+            usage=None,
+        )
+    env = {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = spawn(["chat", "-S", long_name], env, rows=200, cols=80)
+    child.expect("quit")
+    raw = child.before + child.after
+    child.expect("›")
+    raw += child.before + child.after
+    for command, last in (("/help", "quit"), ("/sessions", "all"), ("/clear", "disk")):
+        child.send(command + "\r")
+        child.expect(last)
+        raw += child.before + child.after
+        child.expect("›")
+        raw += child.before + child.after
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = emulate(raw, rows=200, cols=80)
+    lines = screen.history + screen.lines
+    words = {w for line in lines for w in line.split()}
+    for text in [c.help for c in repl.COMMANDS] + ["Ctrl-D to quit", "stays on disk)"]:
+        for word in text.split():
+            assert word in words, (word, [x for x in lines if x.strip()])
+    shown = [line for line in lines if re.search(r"old-\d\d", line)]
+    assert len(shown) == repl.SESSIONS_SHOWN - 1  # the most recent, the open one among them
+    assert "… 3 more (`claude-cli sessions list` shows them all)" in "\n".join(lines)
+    assert all(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", line) for line in shown), shown
+    assert not any(re.search(r"T\d\d:\d\d:\d\dZ", line) for line in lines)  # not UTC ISO

@@ -285,12 +285,29 @@ class Chat:
         self.images, self.image_names, self.prefill = [], [], None
         replaced = True
         with self._saving():
-            if retried is None:
-                self.doc = session.record_exchange(
-                    self.name, sent_turn, reply, instruction=prepared.instruction, **saved
-                )
-            else:
-                self.doc, replaced = session.record_retry(self.name, turn, retried, reply, **saved)
+            try:
+                if retried is None:
+                    self.doc = session.record_exchange(
+                        self.name, sent_turn, reply, instruction=prepared.instruction, **saved
+                    )
+                else:
+                    self.doc, replaced = session.record_retry(
+                        self.name, turn, retried, reply, **saved
+                    )
+            except SessionError as e:
+                if retried is not None or self.doc is None or session.exists(self.name):
+                    raise
+                # Renamed or deleted while the reply came: it is in the recovery file, and
+                # this chat keeps it too, so /save NAME goes on with the whole conversation.
+                extra = [sent_turn, prepared.instruction, reply]
+                messages = [*self.doc["messages"], *(m for m in extra if m is not None)]
+                self.doc = {**self.doc, "messages": messages}
+                self.pending_system = None
+                raise SessionError(
+                    e.message,
+                    detail=(e.detail + "\n" if e.detail else "")
+                    + "Or here: /save NAME continues this conversation under NAME, reply included",
+                ) from None
         if not retry:
             self.pending_system = None
         if not replaced:
@@ -482,7 +499,7 @@ class Chat:
         try:
             self._fits(o, model)
         except UsageError:
-            setting = o.think_budget if o.think_budget else {True: "on", False: "off"}[o.think]
+            setting = o.think_budget or {True: "on", False: "off"}.get(o.think, "-")
             gone.append(f"/think {setting}")
             o = replace(o, think=None, think_budget=None)
         if not gone:

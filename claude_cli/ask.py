@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import CliError, ExitCode, UsageError
-from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line
+from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line, show_usage
 from .payload import join_prompt
 from .render import Renderer
 from .request import Prepared, RequestOptions, shape
@@ -87,12 +87,24 @@ class CutOff(CliError):
     exit_code = ExitCode.CUT_OFF
 
 
-def read_prompt(opts: AskOptions, streams: Streams, *, stdin_free: bool = True) -> str:
+# The user turn `ask -c` / `ask -S NAME` sends, given no words, after a cut-off reply.
+CONTINUE_PROMPT = "Continue from where you stopped."
+
+
+def read_prompt(
+    opts: AskOptions, streams: Streams, *, stdin_free: bool = True, cut_off: bool = False
+) -> str:
+    """The prompt from the words and stdin. With none, a session whose last reply was
+    cut off (`cut_off`) is asked to go on (CONTINUE_PROMPT); otherwise a usage error."""
     stdin_text = streams.read_stdin_text() if stdin_free else None
     # Words that were not UTF-8 reach argv as lone surrogates ("caf\udce9"): sent as
     # U+FFFD, as stdin is decoded and the session file stores them, so the two agree.
     prompt = whole_unicode(join_prompt(opts.words, stdin_text))
     if not prompt.strip() and not opts.images and not opts.attach:
+        if cut_off:
+            if streams.stderr_tty:
+                streams.note(f"the last reply was cut off; sending {CONTINUE_PROMPT!r}")
+            return CONTINUE_PROMPT
         raise UsageError("no prompt: give the question as words, or pipe text on stdin")
     return prompt
 
@@ -129,6 +141,7 @@ def send(
             renderer,
             registry=registry,
             json_out=opts.json_out,
+            usage=opts.schema is None,  # with --schema: after the data (run_ask)
         )
     finally:
         if own_client:
@@ -172,16 +185,22 @@ def session_name(opts: AskOptions, streams: Streams) -> str | None:
     return session.check_name(opts.session) if opts.session is not None else None
 
 
-def remember(settings: Settings, prepared: Prepared, message: dict[str, Any], streams) -> None:
+def remember(
+    settings: Settings, prepared: Prepared, message: dict[str, Any], streams
+) -> str | None:
     """Keep a one-off ask as a new ask-DATE session, so `ask -c` can continue it.
-    The user did not ask for a file: a failure is a note, not a failed command."""
+    The user did not ask for a file: a failure is a note, not a failed command.
+    Returns the session's name, or None when it was not kept."""
     from . import session
     from .errors import SessionError
 
+    name = session.auto_name("ask")
     try:
-        save_exchange(session.auto_name("ask"), settings, prepared, message)
+        save_exchange(name, settings, prepared, message)
     except (SessionError, OSError) as e:
         streams.note(f"this ask was not remembered: {e}")
+        return None
+    return name
 
 
 def save_exchange(
@@ -200,6 +219,7 @@ def save_exchange(
         system=settings.system,
         usage=session.usage_of(message),
         instruction=prepared.instruction,
+        cut_off=message.get("stop_reason") == "max_tokens",
     )
 
 
@@ -268,10 +288,12 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     history: list[dict[str, Any]] = []
     changed_system = None
     notes: list[str] = []
+    cut_off_before = False
     if name is not None:
         from . import conversation, session
 
         doc = session.read(name)
+        cut_off_before = session.last_reply_cut_off(doc)
         changed_system = conversation.new_system(settings, doc)
         settings = conversation.with_session(settings, doc)
         history = session.inline(doc["messages"]) if doc else []
@@ -283,7 +305,11 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         raise UsageError("stdin can carry one file: `-` given to both -i and -a")
     if opts.cite and not opts.attach:
         raise UsageError("--cite needs a document to cite: attach one with -a")
-    prompt = read_prompt(opts, streams, stdin_free="-" not in opts.images + opts.attach)
+    if opts.sources and not (opts.web or opts.cite):  # like --web-domains without --web
+        raise UsageError("--sources needs --web or --cite: only they bring sources to show")
+    prompt = read_prompt(
+        opts, streams, stdin_free="-" not in opts.images + opts.attach, cut_off=cut_off_before
+    )
     images = load_images(settings, opts.images, streams) if opts.images else None
     if opts.attach:
         from .documents import block_bytes, load_attachments
@@ -322,25 +348,34 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         )
     finally:
         link.close()
+    kept = None  # how the session is continued (the cut-off hint says it)
     if save:  # a paid reply is kept, refusal or not
         if name is not None:
             save_exchange(name, settings, prepared, message)
-        else:
-            remember(settings, prepared, message, streams)
+            kept = "ask -c" if opts.continue_last else f"ask -S {name}"
+        elif remember(settings, prepared, message, streams):
+            kept = "ask -c"
     explain_stop(message, streams.note)
     refused = refusal_line(message)
     if refused:
-        if opts.schema is not None and not opts.json_out:
-            from .payload import message_text
+        if opts.schema is not None:
+            if not opts.json_out:
+                from .payload import message_text
 
-            write_raw(message_text(message), streams)
+                write_raw(message_text(message), streams)
+            show_usage(message, streams)
         raise Refused(refused)
     if opts.schema is not None:
-        show_structured(message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out)
+        try:
+            show_structured(
+                message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out
+            )
+        finally:  # after the data, as after every other answer (it was paid either way)
+            show_usage(message, streams)
     elif not opts.json_out:
         show_sources(message, streams, on_stderr=opts.sources)
     if message.get("stop_reason") == "max_tokens":
-        cut_off(settings, streams)
+        cut_off(settings, streams, kept)
 
 
 def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) -> None:
@@ -360,12 +395,14 @@ def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) 
         streams.stderr.flush()
 
 
-def cut_off(settings: Settings, streams: Streams) -> None:
+def cut_off(settings: Settings, streams: Streams, kept: str | None = None) -> None:
     """A reply stopped by max_tokens: scripts must know the text is partial (exit 8),
     unless --max-tokens on this command line asked for that short a reply (as in
-    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown."""
+    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown.
+    `kept`: the command that continues the saved session (None: it was not saved)."""
     said = f"the reply was cut off at max_tokens ({settings.max_tokens}): it is incomplete"
     if settings.source("max_tokens") != "flag":
-        raise CutOff(f"{said} (raise --max-tokens, or `ask -c` to continue it)")
+        more = f", or `{kept}` (no words) to continue it" if kept else ""
+        raise CutOff(f"{said} (raise --max-tokens{more})")
     if not streams.stderr_tty:
         streams.note(said)

@@ -100,6 +100,23 @@ TimeoutOpt = Annotated[
         "whole answer with --no-stream (default 600).",
     ),
 ]
+# chat and describe-image always stream; tokens waits for one short answer.
+StreamTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        callback=_timeout,
+        help="Seconds to wait for the next event of a reply (pings do not count; default 600).",
+    ),
+]
+AnswerTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        callback=_timeout,
+        help="Seconds to wait for the service's answer (default 600).",
+    ),
+]
 SessionOpt = Annotated[
     str | None,
     typer.Option(
@@ -202,7 +219,9 @@ MaxSearchesOpt = Annotated[
 SourcesOpt = Annotated[
     bool,
     typer.Option(
-        "--sources", help="In a pipe, print the cited sources on stderr (stdout: the answer)."
+        "--sources",
+        help="With --web or --cite, in a pipe: print the cited sources on stderr "
+        "(stdout: the answer).",
     ),
 ]
 
@@ -368,7 +387,7 @@ def tokens(
     think: ThinkOpt = None,
     session: SessionOpt = None,
     max_retries: RetriesOpt = None,
-    timeout: TimeoutOpt = None,
+    timeout: AnswerTimeoutOpt = None,
 ) -> None:
     """Count the input tokens of a request (POST /v1/messages/count_tokens); send nothing else.
 
@@ -444,14 +463,16 @@ def describe_image(
     ] = 8,  # describe.DEFAULT_CONCURRENCY (not imported: --help stays light)
     session: Annotated[
         str | None,
-        typer.Option("--session", help="Record each image and its description in this session."),
+        typer.Option(
+            "-S", "--session", help="Record each image and its description in this session."
+        ),
     ] = None,
     download: DownloadOpt = False,
     plain: Annotated[
         bool, typer.Option("--plain", help="Raw text on a terminal too (no Markdown).")
     ] = False,
     max_retries: RetriesOpt = None,
-    timeout: TimeoutOpt = None,
+    timeout: StreamTimeoutOpt = None,
     as_batch: Annotated[
         bool,
         typer.Option(
@@ -604,7 +625,7 @@ def chat(
     cite: CiteOpt = False,
     sources: SourcesOpt = False,
     max_retries: RetriesOpt = None,
-    timeout: TimeoutOpt = None,
+    timeout: StreamTimeoutOpt = None,
 ) -> None:
     """Chat with Claude in a REPL (/help inside lists the commands).
 

@@ -294,8 +294,11 @@ def send(
     *,
     registry: Registry | None = None,
     json_out: bool = False,
+    usage: bool = True,
 ) -> dict[str, Any]:
-    """Send a prepared request and show the reply. Returns the Message."""
+    """Send a prepared request and show the reply. Returns the Message. With
+    `usage=False` the caller shows the usage line (`show_usage`) once it has shown
+    the answer itself (--schema data is printed after the reply is whole)."""
     # stdout closed (>&-), or already failing: OutputError now, before paying.
     getattr(streams.stdout, "check_open", lambda: None)()
     for note in prepared.notes:
@@ -317,6 +320,7 @@ def send(
             renderer,
             registry=registry,
             json_out=json_out,
+            usage=usage,
         )
     finally:
         if waiting is not None:
@@ -334,6 +338,7 @@ def _send(
     *,
     registry: Registry | None,
     json_out: bool,
+    usage: bool,
 ) -> dict[str, Any]:
     renderer = _PrefillFirst(_Undisturbed(renderer), prepared.prefill or "")
     from .reply import fetch, stream_reply
@@ -394,11 +399,17 @@ def _send(
             else:
                 streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
                 streams.stdout.flush()
+    if usage:
+        show_usage(message, streams)
+    return message
+
+
+def show_usage(message: dict[str, Any], streams: Streams) -> None:
+    """The reply's tokens and cost, on a terminal, after the answer."""
     if streams.stderr_tty:
         from .usage import usage_line
 
         streams.note(usage_line(message))
-    return message
 
 
 def check_fit(
@@ -480,4 +491,12 @@ def explain_stop(message: dict[str, Any], note: Callable[[str], None]) -> None:
         note(said)
 
 
-__all__ = ["Link", "explain_stop", "make_client", "make_renderer", "refusal_line", "send"]
+__all__ = [
+    "Link",
+    "explain_stop",
+    "make_client",
+    "make_renderer",
+    "refusal_line",
+    "send",
+    "show_usage",
+]

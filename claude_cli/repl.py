@@ -50,6 +50,8 @@ class Command:
     help: str
 
 
+# How many sessions /sessions lists (the most recent).
+SESSIONS_SHOWN = 20
 # How much of a continued session `chat -S NAME` shows when it opens.
 RECAP_MESSAGES = 4
 RECAP_CHARS = 200
@@ -118,6 +120,8 @@ class Chat:
         schema_multi: bool = False,
         cite: bool = False,
         sources: bool = False,
+        show_usage: Callable[[dict[str, Any]], None] | None = None,
+        width: Callable[[], int] | None = None,
     ) -> None:
         self.name = session.check_name(name) if name else session.auto_name()
         self.doc = session.read(self.name)
@@ -129,6 +133,8 @@ class Chat:
         self.cite = cite  # citations on attached documents
         self.sources = sources  # footnotes on stderr when stdout is not a terminal
         self.lookup = lookup
+        self.show_usage = show_usage  # the usage line, after a /schema reply's data
+        self.width = width  # the terminal's columns, for text of our own (None: no wrapping)
         self.send = send
         self.new_renderer = new_renderer
         self.out = out
@@ -154,7 +160,9 @@ class Chat:
     def header(self) -> str:
         turns = session.turn_count(self.doc) if self.doc else 0
         state = plural(turns, "turn", "turns") if self.doc else "new"
-        return f"{self.settings.model} · session {self.name} ({state}) · /help · Ctrl-D to quit"
+        return self.fit(
+            f"{self.settings.model} · session {self.name} ({state}) · /help · Ctrl-D to quit"
+        )
 
     def recap(self, turns: int = RECAP_MESSAGES) -> str | None:
         """The last few messages of a continued session, shortened, to see where
@@ -221,6 +229,8 @@ class Chat:
         # Fails before paying when the reply could not be saved; another process
         # may have added turns, so this is also the fresh read.
         fresh = session.check_writable(self.name)
+        if fresh is None and self.doc is not None:
+            self._gone(turn, retry)
         if fresh is not None:
             self.doc = fresh
         if history is None:
@@ -239,16 +249,17 @@ class Chat:
         new_system = None if retry else self.pending_system
         if resend is not None:
             new_system = (session.text_of(resend.get("content")),)
-        prepared = shape(
-            self.settings,
-            opts,
-            "",
-            lookup=self.lookup,
-            history=session.inline(history),
-            turn=session.inline([turn])[0],
-            cache=self.settings.prompt_caching,
-            new_system=new_system,
-        )
+        with in_chat_terms():
+            prepared = shape(
+                self.settings,
+                opts,
+                "",
+                lookup=self.lookup,
+                history=session.inline(history),
+                turn=session.inline([turn])[0],
+                cache=self.settings.prompt_caching,
+                new_system=new_system,
+            )
         renderer = _Recording(self.new_renderer())
         if not retry:
             self.failed = turn  # until a reply comes: an error keeps it for /retry
@@ -274,12 +285,29 @@ class Chat:
         self.images, self.image_names, self.prefill = [], [], None
         replaced = True
         with self._saving():
-            if retried is None:
-                self.doc = session.record_exchange(
-                    self.name, sent_turn, reply, instruction=prepared.instruction, **saved
-                )
-            else:
-                self.doc, replaced = session.record_retry(self.name, turn, retried, reply, **saved)
+            try:
+                if retried is None:
+                    self.doc = session.record_exchange(
+                        self.name, sent_turn, reply, instruction=prepared.instruction, **saved
+                    )
+                else:
+                    self.doc, replaced = session.record_retry(
+                        self.name, turn, retried, reply, **saved
+                    )
+            except SessionError as e:
+                if retried is not None or self.doc is None or session.exists(self.name):
+                    raise
+                # Renamed or deleted while the reply came: it is in the recovery file, and
+                # this chat keeps it too, so /save NAME goes on with the whole conversation.
+                extra = [sent_turn, prepared.instruction, reply]
+                messages = [*self.doc["messages"], *(m for m in extra if m is not None)]
+                self.doc = {**self.doc, "messages": messages}
+                self.pending_system = None
+                raise SessionError(
+                    e.message,
+                    detail=(e.detail + "\n" if e.detail else "")
+                    + "Or here: /save NAME continues this conversation under NAME, reply included",
+                ) from None
         if not retry:
             self.pending_system = None
         if not replaced:
@@ -291,14 +319,35 @@ class Chat:
 
         explain_stop(message, self.note)
         refused = refusal_line(message)
-        if refused:
-            if self.options.schema is not None:  # nothing was shown: the text is on stderr
+        if self.options.schema is None:
+            if refused:
+                self.note(refused)
+            else:
+                self._show_sources(message)
+            return
+        try:
+            if refused:  # nothing was shown: the text is on stderr
                 self._raw(message)
-            self.note(refused)
-        elif self.options.schema is not None:
-            self._show_data(message)
-        else:
-            self._show_sources(message)
+                self.note(refused)
+            else:
+                self._show_data(message)
+        finally:  # with /schema the usage line waits for the data (see run_chat)
+            if self.show_usage is not None:
+                self.show_usage(message)
+
+    def _gone(self, turn: dict[str, Any], retry: bool) -> None:
+        """The session file this chat wrote went away (`sessions rename` or `delete` in
+        another shell): a new file under the name would hold only the later turns, so
+        nothing is sent; the conversation is still here, and the user says where it goes."""
+        if not retry:
+            self.failed = turn  # /retry sends it once the conversation has a home
+        raise SessionError(
+            f"session {self.name!r} was renamed or deleted outside this chat; nothing was sent",
+            detail=(
+                "/save NAME writes this conversation (as this chat has it) to NAME and "
+                "continues there; /clear starts a new one"
+            ),
+        )
 
     def _raw(self, message: dict[str, Any]) -> None:
         from .payload import message_text
@@ -375,13 +424,34 @@ class Chat:
 
     def cmd_help(self, arg: str) -> None:
         width = max(len(f"/{c.name} {c.args}") for c in COMMANDS)
-        lines = [f"  {f'/{c.name} {c.args}':<{width}}  {c.help}" for c in COMMANDS]
-        lines += [
-            "",
+        hang = " " * (width + 4)  # a wrapped description stays in its column
+        lines = [self.fit(f"  {f'/{c.name} {c.args}':<{width}}  {c.help}", hang) for c in COMMANDS]
+        keys = (
             "  Enter sends · Alt+Enter or Esc Enter: new line · Ctrl-X Ctrl-E: $EDITOR",
             "  Up/Down, Ctrl-R: history · Ctrl-C: clear line / stop a reply · Ctrl-D: quit",
-        ]
+        )
+        lines += ["", *(self.fit(line) for line in keys)]
         self.note("\n".join(lines))
+
+    def fit(self, line: str, indent: str = "  ") -> str:
+        """`line` wrapped at word boundaries to the terminal's width (as it is now: it
+        may have been resized), later lines starting with `indent`."""
+        columns = self.width() if self.width is not None else None
+        if not columns or len(line) <= columns:
+            return line
+        import textwrap
+
+        if len(indent) > columns // 2:  # a narrow screen: the column would leave no room
+            indent = "    "
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        return textwrap.fill(
+            line.strip(),
+            width=max(columns, len(indent) + 10),
+            initial_indent=lead,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
 
     def cmd_exit(self, arg: str) -> None:
         self.done = True
@@ -392,7 +462,7 @@ class Chat:
         self.doc = None
         self.images, self.image_names, self.prefill = [], [], None
         kept = f" ({old} stays on disk)" if had else ""
-        self.note(f"new conversation: session {self.name}{kept}")
+        self.note(self.fit(f"new conversation: session {self.name}{kept}"))
 
     def cmd_model(self, arg: str) -> None:
         if not arg:
@@ -409,9 +479,36 @@ class Chat:
                 "will say if it does not exist (`claude-cli models` refreshes the list)"
             )
         switched = conversation.model_switch_note(self.doc, arg)
+        dropped = self._drop_unfitting(arg)
         self.settings = _with(self.settings, model=arg)
         self._store("model", arg)
         self.note(switched or f"model: {arg}")
+        if dropped:
+            self.note(dropped)
+
+    def _drop_unfitting(self, model: str) -> str | None:
+        """Before switching to `model`: the /effort and /think settings it cannot take
+        are dropped (every message would fail otherwise); says which, or None."""
+        o = self.options
+        gone = []
+        try:
+            self._fits(replace(o, think=None, think_budget=None), model)
+        except UsageError:
+            gone.append(f"/effort {o.effort}")
+            o = replace(o, effort=None)
+        try:
+            self._fits(o, model)
+        except UsageError:
+            setting = o.think_budget or {True: "on", False: "off"}.get(o.think, "-")
+            gone.append(f"/think {setting}")
+            o = replace(o, think=None, think_budget=None)
+        if not gone:
+            return None
+        self.options = o
+        return (
+            f"{model} cannot take {' or '.join(gone)}: dropped, the model's default applies "
+            "(/effort and /think show or set them)"
+        )
 
     def known_models(self) -> list[str]:
         from .capabilities import known_models
@@ -457,6 +554,16 @@ class Chat:
         self.options = replace(self.options, effort=level)
         self.note(f"effort: {level or 'the model default'}")
 
+    def _fits(self, options: RequestOptions, model: str) -> None:
+        """The thinking and effort settings checked against `model` as a request would
+        check them (request.py), worded for the chat; a UsageError when they do not fit."""
+        from .request import check_effort, thinking_config
+
+        caps = self.lookup(model)
+        with in_chat_terms():
+            check_effort(options, model, caps)
+            thinking_config(options, model, caps)
+
     def cmd_think(self, arg: str) -> None:
         word = arg.strip().lower()
         if not word:
@@ -471,12 +578,14 @@ class Chat:
         if word.isdigit():
             if int(word) < 1024:
                 raise UsageError("/think N: a budget is at least 1024 tokens")
-            self.options = replace(self.options, think=None, think_budget=int(word))
+            wanted = replace(self.options, think=None, think_budget=int(word))
         elif word in ("on", "off", "-"):
             think = {"on": True, "off": False, "-": None}[word]
-            self.options = replace(self.options, think=think, think_budget=None)
+            wanted = replace(self.options, think=think, think_budget=None)
         else:
             raise UsageError("/think takes on, off, a budget in tokens, or -")
+        self._fits(wanted, self.settings.model)  # refused now, not with the next message
+        self.options = wanted
         self.note(f"thinking: {word if word != '-' else 'the model default'}")
 
     def cmd_prefill(self, arg: str) -> None:
@@ -585,16 +694,23 @@ class Chat:
         self.note("replies are " + ("lists of objects" if multi else "JSON") + " from now on")
 
     def cmd_sessions(self, arg: str) -> None:
+        from .session_cmds import local_time
+
+        docs = session.summaries()
         rows = []
-        for doc in session.summaries()[:20]:
+        for doc in docs[:SESSIONS_SHOWN]:  # the most recent first, as `sessions list`
             if isinstance(doc, SessionError):
                 rows.append(f"  skipped: {doc.message}")
                 continue
             mark = "*" if doc["name"] == self.name else " "
-            rows.append(
+            row = (
                 f"{mark} {doc['name']}  {plural(session.turn_count(doc), 'turn', 'turns')}  "
-                f"{doc.get('updated', '')}  {session.first_words(doc, 40)}"
+                f"{local_time(doc.get('updated'))}  {session.first_words(doc, 40)}"
             )
+            rows.append(self.fit(row, "    "))
+        more = len(docs) - SESSIONS_SHOWN
+        if more > 0:
+            rows.append(f"  … {more} more (`claude-cli sessions list` shows them all)")
         self.note("\n".join(rows) if rows else "no saved sessions yet")
 
     def cmd_usage(self, arg: str) -> None:
@@ -628,6 +744,42 @@ class Chat:
             doc[key] = value
 
         self.doc = session.modify(self.name, change)
+
+
+# Request errors name command-line flags; in chat the settings are slash commands.
+_CHAT_TERMS = (
+    (re.compile(r"--think-budget(?: \d+)?"), "/think N"),
+    (re.compile(r"--no-think\b"), "/think off"),
+    (re.compile(r"--think\b"), "/think on"),
+    (re.compile(r"--effort\b"), "/effort"),
+    (re.compile(r"--prefill\b"), "/prefill"),
+    (re.compile(r"--schema\b"), "/schema"),
+    (re.compile(r"pick another model with -m\b"), "pick another model with /model"),
+)
+
+
+@contextmanager
+def in_chat_terms() -> Iterator[None]:
+    """A UsageError from request.py, reworded in the chat's commands, with how to clear
+    the setting at fault."""
+    try:
+        yield
+    except UsageError as e:
+        text = e.message
+        for pattern, words in _CHAT_TERMS:
+            text = pattern.sub(words, text)
+        if text == e.message:
+            raise
+        clears = [
+            how
+            for cmd, how in (
+                ("/effort", "`/effort -` clears it"),
+                ("/think", "`/think -` goes back to the model's default"),
+            )
+            if cmd in text
+        ]
+        detail = "; ".join(filter(None, [*clears, e.detail])) or None
+        raise UsageError(text, detail) from None
 
 
 def _has_thinking(messages: list[dict[str, Any]]) -> bool:
@@ -826,6 +978,7 @@ def run_chat(
 ) -> None:
     """`claude-cli chat`: the real client, renderer and front end."""
     from . import exchange
+    from .render import terminal_size
     from .request import web_tools
 
     if name and continue_last:
@@ -851,7 +1004,14 @@ def run_chat(
 
     def send_one(prepared: Prepared, renderer: Renderer, current: Settings) -> dict[str, Any]:
         return exchange.send(
-            current, chat.options, prepared, streams, client, renderer, registry=link.registry
+            current,
+            chat.options,
+            prepared,
+            streams,
+            client,
+            renderer,
+            registry=link.registry,
+            usage=chat.options.schema is None,  # else after the data: Chat.show_usage
         )
 
     chat = Chat(
@@ -872,6 +1032,8 @@ def run_chat(
         schema_multi=schema_multi,
         cite=cite,
         sources=sources,
+        show_usage=lambda message: exchange.show_usage(message, streams),
+        width=(lambda: terminal_size(streams.stderr).columns) if streams.stderr_tty else None,
     )
     try:
         with stop_signals(chat) as caught:

@@ -12,7 +12,7 @@ A session file is a JSON object::
 
     {"format": "claude-cli-session", "version": 1, "name": ..., "created": ...,
      "updated": ..., "model": ..., "system": ..., "usage": {token totals},
-     "replies": [{"at", "model", "usage"} per reply],
+     "replies": [{"at", "model", "usage"} per reply; "stop_reason": "max_tokens" when cut off],
      "messages": [Messages API messages, one per line]}
 
 Roles are user, assistant and system; blocks of any ``type`` are kept.
@@ -141,6 +141,9 @@ def exists(name: str) -> bool:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+AUTO_NAME_RE = re.compile(r"(?:chat|ask)-\d{8}-\d{6}(?:-\d+)?")
 
 
 def auto_name(kind: str = "chat") -> str:
@@ -766,6 +769,14 @@ def usage_of(message: dict[str, Any]) -> dict[str, Any]:
     return record(message.get("usage") if isinstance(message, dict) else None)
 
 
+def last_reply_cut_off(doc: Doc | None) -> bool:
+    """Does the conversation end with a reply that max_tokens stopped?"""
+    if not doc or not doc["messages"] or doc["messages"][-1].get("role") != "assistant":
+        return False
+    replies = doc.get("replies") or []
+    return bool(replies) and replies[-1].get("stop_reason") == "max_tokens"
+
+
 def add_usage(doc: Doc, model: str, usage: dict[str, Any]) -> None:
     from .usage import record
 
@@ -787,6 +798,7 @@ def record_exchange(
     reply_model: str | None = None,
     replace_last: bool = False,
     instruction: Message | None = None,
+    cut_off: bool = False,
 ) -> Doc:
     """Append a user turn and its reply under the lock. Usage always counts, even
     when the reply is later undone: it was spent. None for a stopped reply
@@ -798,9 +810,9 @@ def record_exchange(
     When the save fails the conversation goes to a recovery file and the
     SessionError says where: a paid reply is never lost."""
     replaces = _ANY if replace_last else None
-    return _record(name, user, assistant, model, system, usage, reply_model, replaces, instruction)[
-        0
-    ]
+    return _record(
+        name, user, assistant, model, system, usage, reply_model, replaces, instruction, cut_off
+    )[0]
 
 
 def record_retry(
@@ -833,6 +845,7 @@ def _record(
     reply_model: str | None,
     replaces: Message | None,
     instruction: Message | None = None,
+    cut_off: bool = False,
 ) -> tuple[Doc, bool]:
     replaced = False
     user = _clean_strings(user)
@@ -856,6 +869,8 @@ def _record(
             messages.append(assistant)
         if usage is not None:
             add_usage(doc, reply_model or model, usage)
+            if cut_off:  # stopped by max_tokens: `ask -c` with no words continues it
+                doc["replies"][-1]["stop_reason"] = "max_tokens"
 
     seen = _known.get(path_for(name))  # what was read before the reply, for recovery
 
@@ -933,7 +948,9 @@ def keep_recovery(
         add_usage(doc, reply_model or model, usage)
     raw = without_surrogates(dumps(doc)).encode("utf-8")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    file_name = f"{name}-{stamp}-{os.getpid()}.json"
+    # An unnamed conversation's name is already its date (auto_name): not twice.
+    dated = AUTO_NAME_RE.fullmatch(name)
+    file_name = f"{name}-{os.getpid()}.json" if dated else f"{name}-{stamp}-{os.getpid()}.json"
     for folder in (recovery_dir(), Path(tempfile.gettempdir())):
         path = folder / file_name
         try:

@@ -152,7 +152,11 @@ def page(text: str, rows: int, streams: Streams) -> None:
         child.stdin.close()
     except (BrokenPipeError, OSError):
         pass  # the reader quit early (q in less): not a failure
-    child.wait()
+    if child.wait() in (126, 127):  # the shell's "cannot run" / "not found": nothing was shown
+        from .term import sanitize
+
+        streams.note(f"the pager {sanitize(pager)!r} could not be run ($PAGER); here it is without")
+        streams.stdout.write(text)
 
 
 def summary_line(doc: dict[str, Any]) -> str:

@@ -32,9 +32,7 @@ def run_tokens(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     if name is not None:
         from . import conversation, session
 
-        doc = session.read(name)
-        if doc is None:
-            raise UsageError(f"no session named {name!r}")
+        doc = session.load(name)  # a missing one is exit 6, as for `sessions show`
         settings = conversation.with_session(settings, doc)
         history = session.inline(doc["messages"])
     stdin_free = "-" not in opts.images + opts.attach

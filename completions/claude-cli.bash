@@ -26,7 +26,7 @@ _claude_cli_options() {
         '') _cc_words='--version --install-completion --show-completion -h --help -m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --no-save --max-retries --timeout' ;;
         'ask') _cc_words='-m --model -s --system --max-tokens --prefill --stop --temperature --top-p --top-k --effort --no-think --think --think-budget --show-thinking -i --image -a --attach --cite --web --web-domains --max-searches --sources --download --json --no-stream --plain --dry-run --curl --schema --schema-multi -S --session -c --continue --no-save --max-retries --timeout -h --help' ;;
         'tokens') _cc_words='-m --model -s --system -i --image -a --attach --web --schema --schema-multi --effort --no-think --think -S --session --max-retries --timeout -h --help' ;;
-        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency --session --download --plain --max-retries --timeout --batch -h --help' ;;
+        'describe-image') _cc_words='-p --prompt -m --model --max-tokens -s --system --prefill --json --schema --schema-multi --effort --no-think --think --think-budget -j --concurrency -S --session --download --plain --max-retries --timeout --batch -h --help' ;;
         'completion') _cc_words='-h --help' ;;
         'chat') _cc_words='-S --session -c --continue -m --model -s --system --max-tokens --effort --no-think --think --think-budget --show-thinking --schema --schema-multi --web --web-domains --max-searches --cite --sources --max-retries --timeout -h --help' ;;
         'models') _cc_words='--json -h --help' ;;
@@ -109,6 +109,7 @@ _claude_cli_value_kind() {
         'describe-image/--think-budget') _cc_kind='text' ;;
         'describe-image/-j') _cc_kind='text' ;;
         'describe-image/--concurrency') _cc_kind='text' ;;
+        'describe-image/-S') _cc_kind='session' ;;
         'describe-image/--session') _cc_kind='session' ;;
         'describe-image/--max-retries') _cc_kind='text' ;;
         'describe-image/--timeout') _cc_kind='text' ;;

@@ -295,3 +295,22 @@ def test_readme_has_no_merge_conflict_markers() -> None:
     text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     bad = [line for line in text.splitlines() if line.startswith(("<<<<<<< ", ">>>>>>> "))]
     assert bad == [] and "\n=======\n" not in text
+
+
+def test_describe_image_takes_dash_s_and_help_names_no_missing_option(run) -> None:
+    # -S as in ask, chat and tokens; --timeout's help names no option the command lacks.
+    for command in ("chat", "describe-image"):
+        shown = run(command, "--help", env={"COLUMNS": "200"})
+        assert shown.code == 0 and "--no-stream" not in shown.out, command
+    assert "-S, --session" in run("describe-image", "--help", env={"COLUMNS": "200"}).out
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert "`-S/--session NAME` (each image" in readme
+
+
+def test_describe_image_dash_s_records_the_session(run, api, home, tmp_path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (4, 3), (1, 2, 3)).save(tmp_path / "a.png")
+    r = run("describe-image", "-S", "pics", str(tmp_path / "a.png"))
+    assert r.code == 0, r.err
+    assert (home / "data" / "claude-cli" / "sessions" / "pics.json").exists()

@@ -157,3 +157,37 @@ def test_sessions_show_uses_local_time(run, api, cli_env, home):
     assert "updated 2026-11-25 00:00" in screen.text
     listed = run("sessions", "list", env={"TZ": "Asia/Kolkata"})
     assert "2026-11-25 00:00" in listed.out
+
+
+def test_sessions_show_with_a_missing_pager_still_shows_the_transcript(run, api, cli_env):
+    _import(run, "long", 30)
+    child = spawn(["sessions", "show", "long"], {**cli_env, "PAGER": "nosuchpager"})
+    screen = read_all(child)
+    assert "answer 0" in screen.text and "answer 29" in screen.text
+    assert "the pager 'nosuchpager' could not be run" in screen.raw
+    assert child.exitstatus == 0
+
+
+def test_ask_c_with_no_words_continues_a_cut_off_reply(run, api, home):
+    api.reply("one two three four five six seven")
+    result = run("ask", "count", env={"CLAUDE_CLI_MAX_TOKENS": "3"})
+    assert result.code == 8, result.err
+    assert "`ask -c` (no words) to continue it" in result.err
+    api.reply("four five six seven")
+    more = run("ask", "-c")  # what the hint says, as it says it
+    assert more.code == 0, more.err
+    assert more.out == "four five six seven\n"
+    sent = api.last_body["messages"]
+    assert sent[-2]["role"] == "assistant" and sent[-2]["content"].startswith("one")
+    assert sent[-1] == {"role": "user", "content": "Continue from where you stopped."}
+    # a complete last reply: no words is still "no prompt"
+    again = run("ask", "-c")
+    assert again.code == 2 and "no prompt" in again.err
+
+
+def test_a_named_session_cut_off_names_itself_in_the_hint(run, api):
+    api.reply("one two three four five six seven")
+    result = run("ask", "-S", "long", "count", env={"CLAUDE_CLI_MAX_TOKENS": "3"})
+    assert result.code == 8 and "`ask -S long` (no words) to continue it" in result.err
+    unsaved = run("ask", "--no-save", "count", env={"CLAUDE_CLI_MAX_TOKENS": "3"})
+    assert unsaved.code == 8 and "continue it" not in unsaved.err  # nothing to continue

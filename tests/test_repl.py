@@ -224,7 +224,7 @@ def test_prefill_refused_by_chosen_model_is_a_clear_error(env: FakeAPI) -> None:
     h = Harness(env)
     h.type("/model claude-sonnet-5-5\r/prefill {\rhi\r")
     assert h.sent == []
-    assert any("does not accept --prefill" in n for n in h.notes)
+    assert any("does not accept /prefill" in n for n in h.notes), h.notes
 
 
 def _png_block(tmp_path: Path) -> dict[str, Any]:
@@ -303,3 +303,60 @@ def test_ctrl_x_ctrl_e_edits_the_message_in_editor(
     h = Harness(env)
     h.type("draft\x18\x05", until_sent=1)
     assert [m[-1]["content"] for m in h.sent] == ["draft (edited)\nsecond line"]
+
+
+def test_a_chat_whose_session_was_renamed_continues_under_save(env: FakeAPI) -> None:
+    import os
+    import subprocess
+    import sys
+
+    h = Harness(env, name="rn1")
+    h.chat.handle("msg one")
+    cmd = [sys.executable, "-m", "claude_cli", "sessions", "rename", "rn1", "rn2"]
+    assert subprocess.run(cmd, env=os.environ, capture_output=True).returncode == 0
+    with pytest.raises(session.SessionError, match="renamed or deleted outside this chat"):
+        h.chat.handle("msg two")
+    assert len(env.messages_requests) == 1  # nothing was sent
+    h.chat.handle("/save rn3")
+    h.chat.handle("/retry")  # the kept message, with the whole conversation
+    assert [m["content"] for m in h.saved("rn3")["messages"]] == [
+        "msg one",
+        "You said: msg one",
+        "msg two",
+        "You said: msg two",
+    ]
+    assert not session.path_for("rn1").exists()
+    h.client.close()
+
+
+def test_a_session_renamed_during_a_reply_is_recovered_and_save_keeps_the_reply(
+    env: FakeAPI,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    h = Harness(env, name="mv1")
+    h.chat.handle("msg one")
+    cmd = [sys.executable, "-m", "claude_cli", "sessions", "rename", "mv1", "mv2"]
+
+    def rename_meanwhile(body: dict[str, Any]) -> float:
+        env.pace = None
+        assert subprocess.run(cmd, env=os.environ, capture_output=True).returncode == 0
+        return 0.0
+
+    env.pace = rename_meanwhile
+    with pytest.raises(session.SessionError) as e:
+        h.chat.handle("msg two")  # paid, shown, kept in a recovery file
+    assert "renamed or deleted while the reply was coming" in e.value.message
+    assert "/save NAME continues this conversation" in (e.value.detail or "")
+    assert not session.path_for("mv1").exists()  # not re-created
+    h.chat.handle("/save mv3")
+    assert [m["content"] for m in h.saved("mv3")["messages"]] == [
+        "msg one",
+        "You said: msg one",
+        "msg two",
+        "You said: msg two",
+    ]
+    assert len(env.messages_requests) == 2
+    h.client.close()

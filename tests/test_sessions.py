@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -535,3 +536,18 @@ def test_a_turn_whose_session_went_away_meanwhile_is_recovered_not_respawned(
         "second answer",
     ]
     assert f"sessions import NEW-NAME {recovered[0]}" in err
+
+
+def test_a_recovery_file_of_an_unnamed_ask_has_the_date_once(home: Path, monkeypatch) -> None:
+    from claude_cli import session
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    user = {"role": "user", "content": "q"}
+    reply = {"role": "assistant", "content": "a"}
+    said = session.keep_recovery("ask-20261201-220130", user, reply, "m", None, None)
+    kept = [p.name for p in (home / "cache" / "claude-cli" / "recovered").iterdir()]
+    assert kept == [f"ask-20261201-220130-{os.getpid()}.json"], said
+    session.keep_recovery("trip", user, reply, "m", None, None)  # a name of one's own: dated
+    named = [p for p in (home / "cache" / "claude-cli" / "recovered").glob("trip-*.json")]
+    assert re.fullmatch(rf"trip-\d{{8}}-\d{{6}}-{os.getpid()}\.json", named[0].name)

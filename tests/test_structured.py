@@ -184,3 +184,12 @@ def test_describe_image_schema_prints_the_data_in_a_pipe(run, api, tmp_path) -> 
     assert r.code == 0, r.err
     assert r.out == '{"animal":"example"}\n'
     assert run("describe-image", "--schema", "animal", "--prefill", "{", a).code == 2
+
+
+def test_on_a_terminal_the_usage_line_comes_after_the_data(api, cli_env) -> None:
+    api.reply('{"name": "Ann", "age": 3}')
+    screen = read_all(spawn(["ask", "--schema", "name, age int", "q"], cli_env))
+    lines = [line.rstrip() for line in screen.text.splitlines() if line.strip()]
+    usage = [i for i, line in enumerate(lines) if " out · " in line]
+    assert usage, lines
+    assert usage[0] > lines.index("}"), lines  # as after every other reply

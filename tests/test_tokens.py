@@ -45,7 +45,10 @@ def test_a_whole_session(run, api) -> None:
     ]
     assert messages[2]["role"] == "user"
     assert len(api.messages_requests) == 1  # only the ask
-    assert run("tokens", "-S", "nope").code != 0
+    missing = run("tokens", "-S", "nope")
+    assert missing.code == 6  # a missing session, as `sessions show nope` says
+    assert "error: no session named 'nope'" in missing.err
+    assert run("sessions", "show", "nope").code == 6
 
 
 def test_a_terminal_shows_count_window_and_cost(api, cli_env) -> None:

@@ -84,6 +84,16 @@ def test_domains_and_max_searches_limit_the_tools(run, api) -> None:
         assert bad.code == 2 and "needs --web" in bad.err
 
 
+def test_sources_without_web_or_cite_is_a_usage_error(run, api, tmp_path) -> None:
+    bad = run("ask", "--sources", "q")
+    assert bad.code == 2 and "--sources needs --web or --cite" in bad.err
+    assert api.requests == []
+    doc = tmp_path / "notes.txt"
+    doc.write_text("The sky is green here.")
+    cited = run("ask", "-a", str(doc), "--cite", "--sources", "What colour is the sky?")
+    assert cited.code == 0, cited.err
+
+
 def test_json_keeps_every_block(run, api) -> None:
     r = run("ask", "--web", "--json", "q")
     assert r.code == 0, r.err

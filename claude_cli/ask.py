@@ -14,7 +14,7 @@ from .config import Settings
 from .errors import CliError, ExitCode, UsageError
 from .exchange import Link, explain_stop, make_client, make_renderer, refusal_line, show_usage
 from .payload import join_prompt
-from .render import Renderer
+from .raw_render import Renderer
 from .request import Prepared, RequestOptions, shape
 from .stream import whole_unicode
 from .term import Streams

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .capabilities import Capabilities, Registry, capability_shaped, fetcher
 from .config import Credentials, Settings, resolve_credentials
 from .errors import ApiError, Interrupted, OutputError, StreamInterrupted
-from .render import RawRenderer, Renderer
+from .raw_render import RawRenderer, Renderer
 from .request import Prepared, RequestOptions
 from .term import ReaderLeft, Streams
 from .waiting import Waiting, can_wait_visibly

@@ -21,7 +21,7 @@ import shutil
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .markdown_stream import (
     BlockSplitter,
@@ -61,57 +61,6 @@ NOWRAP_ON, NOWRAP_OFF = "\x1b[?7l", "\x1b[?7h"
 _UNCERTAIN = re.compile(
     "[\u200d\u20e3\ufe0e\ufe0f\u2600-\u27bf\u2b00-\u2bff\u4dc0-\u4dff\U0001f000-\U0001ffff]"
 )
-
-
-class Renderer(Protocol):
-    """Also optional: `thinking_started()`, called when a thinking block begins (its text
-    may never come: newer models omit it unless asked)."""
-
-    def text(self, text: str) -> None: ...
-    def thinking(self, text: str) -> None: ...
-    def finish(self) -> None: ...
-
-
-class RawRenderer:
-    """Writes text exactly as it arrives (pipes), or sanitised (`--plain` on a terminal).
-
-    Thinking goes to `thinking_to` (stderr) when given, else nowhere.
-    """
-
-    def __init__(
-        self, out: TextIO, *, safe: bool = False, thinking_to: TextIO | None = None
-    ) -> None:
-        self.out = out
-        self.safe = safe
-        self.thinking_to = thinking_to
-        self._last = ""
-        self._thinking_open = False
-
-    def text(self, text: str) -> None:
-        if not text:
-            return
-        self._end_thinking()
-        self.out.write(sanitize(text) if self.safe else text)
-        self.out.flush()
-        self._last = text
-
-    def thinking(self, text: str) -> None:
-        if self.thinking_to is not None and text:
-            self.thinking_to.write(dim(sanitize(text), self.thinking_to))
-            self.thinking_to.flush()
-            self._thinking_open = True
-
-    def _end_thinking(self) -> None:
-        if self._thinking_open and self.thinking_to is not None:
-            self.thinking_to.write("\n")
-            self.thinking_to.flush()
-            self._thinking_open = False
-
-    def finish(self) -> None:
-        self._end_thinking()
-        if self._last and not self._last.endswith("\n"):
-            self.out.write("\n")
-        self.out.flush()
 
 
 def terminal_size(out: TextIO) -> os.terminal_size:

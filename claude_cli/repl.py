@@ -37,7 +37,7 @@ from .term import isatty
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .render import Renderer
+    from .raw_render import Renderer
 
 Send = Callable[[Prepared, "Renderer", "Settings"], dict[str, Any]]
 Note = Callable[[str], None]

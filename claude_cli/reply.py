@@ -18,7 +18,7 @@ from .stream import MessageBuilder, TextDelta, ThinkingDelta
 
 if TYPE_CHECKING:
     from .api import Client
-    from .render import Renderer
+    from .raw_render import Renderer
 
 Note = Callable[[str], None]
 

@@ -17,7 +17,7 @@ import pytest
 from claude_cli import session
 from claude_cli.ask import AskOptions, make_client, send
 from claude_cli.config import load_settings
-from claude_cli.render import RawRenderer
+from claude_cli.raw_render import RawRenderer
 from claude_cli.repl import Chat, run_tty
 from claude_cli.term import Streams
 

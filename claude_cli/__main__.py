@@ -135,22 +135,14 @@ def _main() -> None:
         guarded(lambda: print(TEXT, end=""))
     meant = mistyped_root_option(sys.argv[1]) if sys.argv[1:] else None
     if meant:
-        from .term import clean
-
-        sys.stderr.write(
-            f"claude-cli: error: no such option: {clean(sys.argv[1])} (did you mean {meant}?)\n"
-        )
-        sys.exit(2)
+        _usage_error(f"no such option: {sys.argv[1]} (did you mean {meant}?)")
     command = mistyped_command(sys.argv[1:])
     if command:
-        from .term import clean
-
-        word = clean(sys.argv[1])
-        sys.stderr.write(
-            f"claude-cli: error: no such command: {word} (did you mean {command}? "
-            f"to ask about the word itself: claude-cli ask {word} ...)\n"
+        word = sys.argv[1]
+        _usage_error(
+            f"no such command: {word} (did you mean {command}? "
+            f"to ask about the word itself: claude-cli ask {word} ...)"
         )
-        sys.exit(2)
     piped = not _completing() and _stdin_piped()
     sys.argv[1:] = with_default_command(sys.argv[1:], stdin_piped=piped)
     if sys.argv[1:2] == ["ask"] and not _completing():
@@ -165,6 +157,14 @@ def _main() -> None:
     from .cli import run
 
     run()
+
+
+def _usage_error(text: str) -> None:
+    """A usage error found before Typer is loaded: one cleaned line, exit 2."""
+    from .term import clean
+
+    sys.stderr.write(f"claude-cli: error: {clean(text)}\n")
+    sys.exit(2)
 
 
 def _completing() -> bool:

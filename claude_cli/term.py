@@ -68,11 +68,9 @@ def say(stream: TextIO, text: str, *, dimmed: bool = True) -> None:
     """Talk on `stream` (stderr): always cleaned (`clean`), then styled, so no caller
     can forget; `text` may be several lines."""
     text = clean(text)
-    try:
-        stream.write((dim(text, stream) if dimmed else text) + "\n")
-        stream.flush()
-    except (OSError, ValueError, AttributeError):
-        pass  # stderr closed (2>&-) or full: talk is best-effort, the exit status stands
+    # A closed or full stderr never raises here: main() wraps it (BestEffortStderr).
+    stream.write((dim(text, stream) if dimmed else text) + "\n")
+    stream.flush()
 
 
 # Far above any context window (1M tokens is ~4 MB of text): more is a mistake.

@@ -67,7 +67,7 @@ def words_of(shape: str, n: int) -> list[str]:
 
 def measure(shape: str, n: int, rate: float) -> tuple[float, float]:
     """(CPU seconds per word, worst lag in seconds)."""
-    from claude_cli.render import MarkdownRenderer
+    from claude_cli.terminal.render import MarkdownRenderer
 
     deltas = words_of(shape, n)
     sim = [0.0]

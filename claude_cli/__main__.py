@@ -120,7 +120,7 @@ def main() -> None:
 
 def _main() -> None:
     if sys.argv[1:] == ["--version"]:
-        from . import __version__
+        from claude_cli import __version__
 
         try:
             sys.stdout.write(f"claude-cli {__version__}\n")
@@ -129,8 +129,8 @@ def _main() -> None:
         except (OSError, AttributeError, ValueError):
             pass  # stdout closed, full or gone: the full path below says so properly
     if sys.argv[1:] in (["--help"], ["-h"]) and _columns() >= 80 and not _completing():
-        from .guard import guarded
-        from .root_help import TEXT  # what Typer prints here (tools/gen_root_help.py)
+        from claude_cli.guard import guarded
+        from claude_cli.root_help import TEXT  # what Typer prints here (tools/gen_root_help.py)
 
         guarded(lambda: print(TEXT, end=""))
     meant = mistyped_root_option(sys.argv[1]) if sys.argv[1:] else None
@@ -146,22 +146,22 @@ def _main() -> None:
     piped = not _completing() and _stdin_piped()
     sys.argv[1:] = with_default_command(sys.argv[1:], stdin_piped=piped)
     if sys.argv[1:2] == ["ask"] and not _completing():
-        from .fast_ask import parse
+        from claude_cli.fast_ask import parse
 
         flags = parse(sys.argv[2:])
         if flags is not None:  # a plain ask: no Typer to import (fast_ask.py says why)
-            from .fast_ask import ask_from_flags
-            from .guard import guarded
+            from claude_cli.fast_ask import ask_from_flags
+            from claude_cli.guard import guarded
 
             guarded(lambda: ask_from_flags(flags))
-    from .cli import run
+    from claude_cli.cli import run
 
     run()
 
 
 def _usage_error(text: str) -> None:
     """A usage error found before Typer is loaded: one cleaned line, exit 2."""
-    from .term import clean
+    from claude_cli.terminal.term import clean
 
     sys.stderr.write(f"claude-cli: error: {clean(text)}\n")
     sys.exit(2)

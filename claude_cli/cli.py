@@ -15,10 +15,10 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
-from .errors import ExitCode
-from .guard import fail as _fail
-from .guard import guarded
+from claude_cli import __version__
+from claude_cli.errors import ExitCode
+from claude_cli.guard import fail as _fail
+from claude_cli.guard import guarded
 
 app = typer.Typer(
     name="claude-cli",
@@ -55,13 +55,13 @@ def _examples(*lines: str) -> str:
 
 
 def _settings(**flags: Any):
-    from .config import load_settings
+    from claude_cli.config import load_settings
 
     return load_settings({k: v for k, v in flags.items() if v is not None})
 
 
 def _streams():
-    from .term import Streams
+    from claude_cli.terminal.term import Streams
 
     return Streams.system()
 
@@ -349,7 +349,7 @@ def ask(
     timeout: TimeoutOpt = None,
 ) -> None:
     """Ask Claude one question and print the answer."""
-    from .fast_ask import ask_from_flags
+    from claude_cli.fast_ask import ask_from_flags
 
     # The same function runs a plain `ask` parsed without Typer (fast_ask.parse).
     ask_from_flags(locals())
@@ -394,8 +394,8 @@ def tokens(
     Prints the count, the share of the model's context window and the estimated input
     cost; in a pipe, stdout gets the number alone. With -S NAME and no prompt: the whole
     session and a one-character next question."""
-    from .ask import AskOptions
-    from .tokens import run_tokens
+    from claude_cli.commands.ask import AskOptions
+    from claude_cli.commands.tokens import run_tokens
 
     settings = _settings(model=model, system=system, max_retries=max_retries, timeout=timeout)
     opts = AskOptions(
@@ -483,7 +483,7 @@ def describe_image(
     ] = False,
 ) -> None:
     """Describe one or many images, each its own request, several at a time."""
-    from .describe import DEFAULT_PROMPT, DescribeOptions, run_describe
+    from claude_cli.commands.describe import DEFAULT_PROMPT, DescribeOptions, run_describe
 
     settings = _settings(
         model=model,
@@ -494,11 +494,11 @@ def describe_image(
         download_images=download or None,
     )
     if as_batch:
-        from .batch_cmds import run_describe_batch
-        from .request import RequestOptions
+        from claude_cli.commands.batch import run_describe_batch
+        from claude_cli.request.body import RequestOptions
 
         if session is not None:
-            from .errors import UsageError
+            from claude_cli.errors import UsageError
 
             raise UsageError(
                 "--session does not go with --batch: a batch's replies come later, "
@@ -555,7 +555,7 @@ def models(ctx: typer.Context, json_out: ModelsJsonOpt = False) -> None:
     tab-separated rows without a header. Also caches the ids for shell completion."""
     ctx.obj = {"json": json_out}
     if ctx.invoked_subcommand is None:
-        from .listing import run_models
+        from claude_cli.commands.models import run_models
 
         run_models(_settings(), _streams(), json_out=json_out)
 
@@ -571,7 +571,7 @@ def models_show(
     json_out: ModelsJsonOpt = False,
 ) -> None:
     """Show one model in full: limits and every capability (GET /v1/models/ID)."""
-    from .listing import run_model_show
+    from claude_cli.commands.models import run_model_show
 
     json_out = json_out or bool((ctx.obj or {}).get("json"))
     run_model_show(_settings(), _streams(), model, json_out=json_out)
@@ -596,7 +596,7 @@ def completion(
     ],
 ) -> None:
     """Print the shell completion script (static: Tab never starts Python)."""
-    from .completion import script_for
+    from claude_cli.completion import script_for
 
     sys.stdout.write(script_for(shell.value))
 
@@ -631,12 +631,12 @@ def chat(
 
     Every reply is saved to a session. Without a terminal on stdin, each line
     is one message and replies are plain text."""
-    from .repl import run_chat
+    from claude_cli.commands.chat import run_chat
 
     settings = _settings(
         model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
     )
-    from .request import RequestOptions
+    from claude_cli.request.body import RequestOptions
 
     options = RequestOptions(
         effort=effort,
@@ -694,7 +694,7 @@ def sessions_list(
     ] = False,
 ) -> None:
     """Sessions, newest first: name, turns, model, updated, first words."""
-    from .session_cmds import list_sessions
+    from claude_cli.commands.sessions import list_sessions
 
     list_sessions(_streams(), limit=limit, json_out=json_out)
 
@@ -718,7 +718,7 @@ def sessions_prune(
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete sessions not written for a while (asks first on a terminal)."""
-    from .session_cmds import prune
+    from claude_cli.commands.sessions import prune
 
     prune(older_than, yes, _streams())
 
@@ -732,7 +732,7 @@ def sessions_prune(
 )
 def sessions_show(name: NameArg) -> None:
     """Print a session's conversation, with token usage and estimated cost."""
-    from .session_cmds import show
+    from claude_cli.commands.sessions import show
 
     show(name, _streams())
 
@@ -751,7 +751,7 @@ def sessions_export(
     ] = "markdown",
 ) -> None:
     """Print a session as Markdown or JSON."""
-    from .session_cmds import export
+    from claude_cli.commands.sessions import export
 
     export(name, fmt, _streams())
 
@@ -775,7 +775,7 @@ def sessions_import(
     ],
 ) -> None:
     """Create a session from a JSON list of messages."""
-    from .session_cmds import import_
+    from claude_cli.commands.sessions import import_
 
     import_(name, file, _streams())
 
@@ -783,7 +783,7 @@ def sessions_import(
 @sessions_app.command("rename", epilog=_examples("sessions rename chat-20261124-183012 lisbon"))
 def sessions_rename(old: NameArg, new: NameArg) -> None:
     """Rename a session."""
-    from .session_cmds import rename
+    from claude_cli.commands.sessions import rename
 
     rename(old, new, _streams())
 
@@ -801,7 +801,7 @@ def sessions_delete(
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete sessions (asks first on a terminal)."""
-    from .session_cmds import delete
+    from claude_cli.commands.sessions import delete
 
     delete(names, yes, _streams())
 
@@ -819,7 +819,7 @@ def sessions_search(
     ],
 ) -> None:
     """Find messages containing TEXT in every session."""
-    from .session_cmds import search
+    from claude_cli.commands.sessions import search
 
     search(text, _streams())
 
@@ -839,7 +839,7 @@ app.add_typer(config_app)
 @config_app.command("path", epilog='Example:\n\n\b\n  $EDITOR "$(claude-cli config path)"\n')
 def config_path_cmd() -> None:
     """Print the config file's path (CLAUDE_CLI_CONFIG overrides it)."""
-    from .config import config_path
+    from claude_cli.config import config_path
 
     sys.stdout.write(f"{config_path()}\n")
 
@@ -853,7 +853,7 @@ def config_show(
     json_out: Annotated[bool, typer.Option("--json", help="Print it all as JSON.")] = False,
 ) -> None:
     """Show every setting, where it came from (env, file, default) and the credential source."""
-    from .configcmd import run_show
+    from claude_cli.commands.config import run_show
 
     run_show(_streams(), json_out=json_out)
 
@@ -869,7 +869,7 @@ def config_set(
     value: Annotated[str, typer.Argument(help="Its new value.", show_default=False)],
 ) -> None:
     """Check a setting and save it in the config file (comments are kept)."""
-    from .configcmd import run_set
+    from claude_cli.commands.config import run_set
 
     run_set(_streams(), key, value)
 
@@ -879,7 +879,7 @@ def config_unset(
     key: Annotated[str, typer.Argument(help="Setting name, e.g. model.", show_default=False)],
 ) -> None:
     """Remove a setting from the config file, so its default applies again."""
-    from .configcmd import run_unset
+    from claude_cli.commands.config import run_unset
 
     run_unset(_streams(), key)
 
@@ -906,11 +906,11 @@ def _load_schema(text: str | None, multi: bool) -> dict | None:
     """--schema (and --schema-multi) read and checked, for the commands that send later."""
     if text is None:
         if multi:
-            from .errors import UsageError
+            from claude_cli.errors import UsageError
 
             raise UsageError("--schema-multi needs --schema: the fields of each item")
         return None
-    from .schema import load
+    from claude_cli.request.schema import load
 
     return load(text, multi=multi)
 
@@ -1003,8 +1003,8 @@ def batch_submit(
 ) -> None:
     """Submit one request per line as a job; prints the job's name. Running it again
     on the same input resumes the job instead of submitting anything twice."""
-    from .batch_cmds import SubmitOptions, run_submit
-    from .request import RequestOptions
+    from claude_cli.commands.batch import SubmitOptions, run_submit
+    from claude_cli.request.body import RequestOptions
 
     settings = _settings(
         model=model, system=system, max_tokens=max_tokens, max_retries=max_retries, timeout=timeout
@@ -1040,7 +1040,7 @@ def batch_list(
     ] = False,
 ) -> None:
     """Jobs, newest first: name, requests, batches, created, state."""
-    from .batch_cmds import run_list
+    from claude_cli.commands.batch import run_list
 
     run_list(_streams(), json_out=json_out)
 
@@ -1048,7 +1048,7 @@ def batch_list(
 @batch_app.command("status", epilog=_examples("batch status questions", "batch status msgbatch_01"))
 def batch_status(job: JobArg, max_retries: RetriesOpt = None, timeout: TimeoutOpt = None) -> None:
     """Counts, estimated cost at batch prices, and the results' cost once ended."""
-    from .batch_cmds import run_status
+    from claude_cli.commands.batch import run_status
 
     run_status(_settings(max_retries=max_retries, timeout=timeout), job, _streams())
 
@@ -1058,7 +1058,7 @@ def batch_status(job: JobArg, max_retries: RetriesOpt = None, timeout: TimeoutOp
 )
 def batch_wait(job: JobArg, interval: IntervalOpt = 30.0, max_retries: RetriesOpt = None) -> None:
     """Show progress on stderr until the job ends (Ctrl-C stops waiting, not the job)."""
-    from .batch_cmds import run_wait
+    from claude_cli.commands.batch import run_wait
 
     run_wait(_settings(max_retries=max_retries), job, _streams(), interval)
 
@@ -1094,7 +1094,7 @@ def batch_results(
     reply that does not match its schema); describe-image --batch lines also name their
     image (source). A failed request answered by a --retry-failed job has that answer.
     Exit status 1 when any request still failed."""
-    from .batch_cmds import run_results
+    from claude_cli.commands.batch import run_results
 
     settings = _settings(max_retries=max_retries, timeout=timeout)
     run_results(settings, job, _streams(), output, retry_failed)
@@ -1103,7 +1103,7 @@ def batch_results(
 @batch_app.command("cancel", epilog=_examples("batch cancel questions"))
 def batch_cancel(job: JobArg, max_retries: RetriesOpt = None) -> None:
     """Cancel the job's unfinished batches (finished requests keep their results)."""
-    from .batch_cmds import run_cancel
+    from claude_cli.commands.batch import run_cancel
 
     run_cancel(_settings(max_retries=max_retries), job, _streams())
 
@@ -1115,7 +1115,7 @@ class _CleanTalk:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from .term import clean
+        from claude_cli.terminal.term import clean
 
         return self._stream.write(clean(text))
 

@@ -186,7 +186,7 @@ def implicit_names(tree: Command) -> str:
 
 def known_models() -> list[str]:
     """Offered even before `claude-cli models` has filled the cache."""
-    from claude_cli.models import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
+    from claude_cli.model_rules import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
 
     return list(dict.fromkeys([DEFAULT_MODEL, DEFAULT_PREFILL_MODEL]))
 

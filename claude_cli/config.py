@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .models import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
-from .redact import redact_url, register, split_userinfo
+from claude_cli.errors import ConfigError
+from claude_cli.model_rules import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
+from claude_cli.redact import redact_url, register, split_userinfo
 
 APP_NAME = "claude-cli"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -116,7 +116,7 @@ def _toml():
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The config file's table; {} when it does not exist. Errors name file and line."""
-    from .store import read_regular
+    from claude_cli.store.files import read_regular
 
     try:
         raw = read_regular(path, 1024 * 1024)  # not a FIFO, a device or a huge file
@@ -252,7 +252,7 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
     if settings.base_url.endswith("/v1"):
         # A common copy from other clients' settings: we add /v1/messages ourselves.
         settings.base_url = settings.base_url[:-3]
-        from .term import say
+        from claude_cli.terminal.term import say
 
         say(
             sys.stderr,
@@ -390,7 +390,7 @@ def _run_key_command(command: str) -> str:
 
 def _show_key_command_talk(talk: str) -> None:
     """The helper's stderr (why `pass` or `gpg` failed), redacted like all our talk."""
-    from .term import say
+    from claude_cli.terminal.term import say
 
     lines = talk.strip("\n").splitlines()[-20:]  # its last words, not a flood
     if lines:

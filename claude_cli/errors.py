@@ -49,7 +49,9 @@ class CliError(Exception):
     exit_code: int = ExitCode.API_ERROR
 
     def __init__(self, message: str, detail: str | None = None) -> None:
-        from .term import clean  # here, not at import: `--help` never makes an error
+        from claude_cli.terminal.term import (
+            clean,  # here, not at import: `--help` never makes an error
+        )
 
         message = clean(message)
         super().__init__(message)
@@ -149,6 +151,6 @@ class Interrupted(CliError):
 
 
 def _one_line(text: str) -> str:
-    from .term import clean
+    from claude_cli.terminal.term import clean
 
     return " ".join(clean(str(text)).split())

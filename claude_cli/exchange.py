@@ -12,16 +12,16 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from .capabilities import Capabilities, Registry, capability_shaped, fetcher
-from .config import Credentials, Settings, resolve_credentials
-from .errors import ApiError, Interrupted, OutputError, StreamInterrupted
-from .raw_render import RawRenderer, Renderer
-from .request import Prepared, RequestOptions
-from .term import ReaderLeft, Streams
-from .waiting import Waiting, can_wait_visibly
+from claude_cli.api.capabilities import Capabilities, Registry, capability_shaped, fetcher
+from claude_cli.config import Credentials, Settings, resolve_credentials
+from claude_cli.errors import ApiError, Interrupted, OutputError, StreamInterrupted
+from claude_cli.request.body import Prepared, RequestOptions
+from claude_cli.terminal.raw_render import RawRenderer, Renderer
+from claude_cli.terminal.term import ReaderLeft, Streams
+from claude_cli.terminal.waiting import Waiting, can_wait_visibly
 
 if TYPE_CHECKING:
-    from .api import Client
+    from claude_cli.api.client import Client
 
 
 def make_client(
@@ -32,7 +32,7 @@ def make_client(
     note: Callable[[str], None] | None = None,
 ) -> Client:
     """An API client; retries are announced on a terminal (through `note` when given)."""
-    from .api import Client
+    from claude_cli.api.client import Client
 
     def on_retry(attempt: int, seconds: float, reason: str) -> None:
         if streams.stderr_tty:
@@ -106,7 +106,7 @@ def make_renderer(
         return RawRenderer(streams.stdout, thinking_to=thinking_to)
     if plain:
         return RawRenderer(streams.stdout, safe=True, thinking_to=thinking_to)
-    from .render import MarkdownRenderer
+    from claude_cli.terminal.render import MarkdownRenderer
 
     status = streams.stderr if streams.stderr_tty else thinking_to
     return MarkdownRenderer(streams.stdout, show_thinking=show_thinking, status=status)
@@ -247,7 +247,7 @@ class _BlockWatch:
         self._tools: dict[Any, tuple[str, list[str]]] = {}
 
     def stream(self, body: dict[str, Any]):
-        from .stream import Other
+        from claude_cli.api.stream import Other
 
         for event in self._client.stream(body):
             if type(event) is Other:
@@ -341,8 +341,8 @@ def _send(
     usage: bool,
 ) -> dict[str, Any]:
     renderer = _PrefillFirst(_Undisturbed(renderer), prepared.prefill or "")
-    from .reply import fetch, stream_reply
-    from .web import MAX_CONTINUATIONS, continuation, merged, status_line
+    from claude_cli.reply import fetch, stream_reply
+    from claude_cli.terminal.web import MAX_CONTINUATIONS, continuation, merged, status_line
 
     def on_tool(name: str, tool_input: Any) -> None:
         streams.note(status_line(name, tool_input))
@@ -393,7 +393,7 @@ def _send(
     if json_out:
         with _output_may_fail():
             if streams.stdout_tty:
-                from .richout import print_json
+                from claude_cli.terminal.richout import print_json
 
                 print_json(streams.stdout, message)  # indented, highlighted, made safe
             else:
@@ -407,7 +407,7 @@ def _send(
 def show_usage(message: dict[str, Any], streams: Streams) -> None:
     """The reply's tokens and cost, on a terminal, after the answer."""
     if streams.stderr_tty:
-        from .usage import usage_line
+        from claude_cli.request.usage import usage_line
 
         streams.note(usage_line(message))
 
@@ -421,7 +421,7 @@ def check_fit(
 ) -> None:
     """Refuse a request that cannot fit the model's context window, warn when it is near
     (context.py). Most requests are far from it: they cost no request at all."""
-    from . import context
+    from claude_cli.request import context
 
     model = body["model"]
     guess = context.estimate(body)
@@ -432,8 +432,8 @@ def check_fit(
         window = registry.lookup(model).context or window
     if not window:
         return  # a model nobody describes: the service decides
-    from .errors import CliError, UsageError
-    from .tokens import count_body
+    from claude_cli.errors import CliError, UsageError
+    from claude_cli.request.body import count_body
 
     try:
         count, exact = client.count_tokens(count_body(body)), True
@@ -471,7 +471,7 @@ def refusal_line(message: dict[str, Any]) -> str | None:
     """One line for stop_reason "refusal": the category and explanation, if given."""
     if message.get("stop_reason") != "refusal":
         return None
-    from .term import sanitize
+    from claude_cli.terminal.term import sanitize
 
     details = message.get("stop_details") or {}
     category = details.get("category") if isinstance(details, dict) else None

@@ -10,12 +10,12 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from .errors import CliError, ExitCode
+from claude_cli.errors import CliError, ExitCode
 
 
 def guarded(body: Callable[[], object]) -> NoReturn:
     """Run `body` with stdout made safe, and exit with its code or the failure's."""
-    from .term import ReaderMayLeave
+    from claude_cli.terminal.term import ReaderMayLeave
 
     # A character stdout's encoding cannot carry (PYTHONIOENCODING=ascii, a C locale)
     # becomes "?" rather than a crash halfway through a paid reply.
@@ -49,7 +49,7 @@ def guarded(body: Callable[[], object]) -> NoReturn:
 
 def fail(message: str, code: int) -> NoReturn:
     """The error line: cleaned here (secrets masked, controls visible), whoever made it."""
-    from .term import clean
+    from claude_cli.terminal.term import clean
 
     try:
         sys.stderr.write(clean(message) + "\n")

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
-from .errors import ProtocolError, StreamApiError, StreamInterrupted
-from .models import supports_prefill
-from .payload import message_text
-from .stream import MessageBuilder, TextDelta, ThinkingDelta
+from claude_cli.api.stream import MessageBuilder, TextDelta, ThinkingDelta
+from claude_cli.errors import ProtocolError, StreamApiError, StreamInterrupted
+from claude_cli.model_rules import supports_prefill
+from claude_cli.request.payload import message_text
 
 if TYPE_CHECKING:
-    from .api import Client
-    from .raw_render import Renderer
+    from claude_cli.api.client import Client
+    from claude_cli.terminal.raw_render import Renderer
 
 Note = Callable[[str], None]
 

@@ -309,7 +309,7 @@ def _hold(budget, inside, peak, turns) -> None:
 def test_the_workers_memory_budget_makes_processes_take_turns():
     import multiprocessing
 
-    from claude_cli.fitpool import SharedBudget
+    from claude_cli.inputs.fitpool import SharedBudget
 
     context = multiprocessing.get_context("fork")
     budget = SharedBudget(context, 100)

@@ -121,7 +121,8 @@ def test_chat_text_fits_80_columns_at_word_boundaries(api, cli_env, home, monkey
 
     import pexpect
 
-    from claude_cli import repl, session
+    from claude_cli.commands import chat as repl
+    from claude_cli.store import session
 
     from terminal import emulate, spawn
 

@@ -6,7 +6,7 @@ import pytest
 
 from claude_cli.config import Credentials, load_settings, resolve_credentials
 from claude_cli.errors import ConfigError
-from claude_cli.models import DEFAULT_MODEL, supports_prefill
+from claude_cli.model_rules import DEFAULT_MODEL, supports_prefill
 
 
 @pytest.fixture(autouse=True)

@@ -71,14 +71,14 @@ def test_a_session_that_outgrew_the_window_is_refused_in_chat(run, api) -> None:
 
 @pytest.mark.parametrize("count", [100, 2500])
 def test_judge_says_nothing_far_from_the_window(count: int) -> None:
-    from claude_cli.context import judge
+    from claude_cli.request.context import judge
 
     assert judge(count, 1_000_000, "m", 4096, exact=True).warn is None
     assert judge(count, 1_000_000, "m", 4096, exact=True).refuse is None
 
 
 def test_a_guess_over_the_window_only_warns() -> None:
-    from claude_cli.context import judge
+    from claude_cli.request.context import judge
 
     fit = judge(300_000, 200_000, "m", 4096, exact=False)
     assert fit.refuse is None and "about 300,000 input tokens (a guess)" in (fit.warn or "")
@@ -87,7 +87,7 @@ def test_a_guess_over_the_window_only_warns() -> None:
 def test_images_and_pdfs_are_guessed_by_count_not_by_base64_size() -> None:
     import base64
 
-    from claude_cli.context import IMAGE_TOKENS, PDF_PAGE_TOKENS, estimate
+    from claude_cli.request.context import IMAGE_TOKENS, PDF_PAGE_TOKENS, estimate
 
     pdf = b"%PDF-1.4\n" + b"1 0 obj << /Type /Page >> endobj\n" * 3 + b"x" * 100_000
     body = {

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jiter import from_json  # comes with the official SDK (a test dependency)
 
+from claude_cli.api.partial_json import parse_partial
+from claude_cli.api.sse import SSEDecoder, iter_events
+from claude_cli.api.stream import MessageBuilder, StreamError, parse_event
 from claude_cli.errors import ProtocolError
-from claude_cli.partial_json import parse_partial
-from claude_cli.sse import SSEDecoder, iter_events
-from claude_cli.stream import MessageBuilder, StreamError, parse_event
 
 # derandomize: the same examples on every run, so CI is repeatable (and a failure can be rerun).
 FUZZ = settings(

@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from claude_cli import download
 from claude_cli.errors import UsageError
+from claude_cli.inputs import download
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 
@@ -424,7 +424,7 @@ def test_transparency_counts_in_the_memory_estimate(cli_env, api, tmp_path):
 
 
 def test_an_rgba_image_stays_within_its_estimate(cli_env, api, tmp_path):
-    from claude_cli.images import decode_cost
+    from claude_cli.inputs.images import decode_cost
 
     path = tmp_path / "rgba.png"
     path.write_bytes(raw_png(10000, 2000, channels=4))

@@ -65,10 +65,10 @@ def good_doc(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def in_process(home: Path, monkeypatch: pytest.MonkeyPatch):
-    """claude_cli.session in this process, with its folders under `home`."""
+    """claude_cli.store.session in this process, with its folders under `home`."""
     for name in ("config", "data", "state", "cache"):
         monkeypatch.setenv(f"XDG_{name.upper()}_HOME", str(home / name))
-    from claude_cli import session
+    from claude_cli.store import session
 
     session._made.clear()
     session._known.clear()
@@ -485,7 +485,7 @@ def env_chat(home, api, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     for name in ("config", "data", "state", "cache"):
         monkeypatch.setenv(f"XDG_{name.upper()}_HOME", str(home / name))
-    from claude_cli import session
+    from claude_cli.store import session
 
     session._made.clear()
     session._known.clear()
@@ -595,7 +595,7 @@ def test_sigterm_in_a_piped_chat_keeps_the_partial_reply(api, cli_env, home):
 
 
 def test_the_history_file_is_tightened_and_capped(env_chat):
-    from claude_cli.repl import HISTORY_ENTRIES, history_path
+    from claude_cli.commands.chat import HISTORY_ENTRIES, history_path
 
     _, _, home = env_chat
     path = home / "state" / "claude-cli" / "chat_history"
@@ -695,9 +695,9 @@ def _everything_works_on(session, raw: bytes) -> None:
     shows, exports, searches and takes a new turn."""
     import io
 
-    from claude_cli import session_cmds
+    from claude_cli.commands import sessions as session_cmds
     from claude_cli.errors import SessionError
-    from claude_cli.term import Streams
+    from claude_cli.terminal.term import Streams
 
     try:
         doc = session.parse(raw, "fuzz.json", "fuzz")
@@ -728,7 +728,7 @@ def fuzz_store(tmp_path_factory):
     saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CACHE_HOME")}
     os.environ["XDG_DATA_HOME"] = str(home / "data")
     os.environ["XDG_CACHE_HOME"] = str(home / "cache")
-    from claude_cli import session
+    from claude_cli.store import session
 
     session._made.clear()
     session._known.clear()

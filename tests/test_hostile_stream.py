@@ -433,7 +433,7 @@ def test_httpx_error_text_never_carries_the_credential() -> None:
     # loopback; a mock transport raises one.
     import httpx
 
-    from claude_cli.api import Client
+    from claude_cli.api.client import Client
     from claude_cli.config import Credentials
     from claude_cli.errors import TransportError
 

@@ -609,7 +609,7 @@ def test_more_than_100_images_are_refused_before_any_is_read(run, api, tmp_path)
 
 def test_image_count_follows_the_models_context():
     from claude_cli.errors import UsageError
-    from claude_cli.images import check_image_count
+    from claude_cli.inputs.images import check_image_count
 
     check_image_count(100, None)
     check_image_count(600, 1_000_000)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from claude_cli.markdown_rich import render_markdown
-from claude_cli.render import MarkdownRenderer
+from claude_cli.terminal.markdown_rich import render_markdown
+from claude_cli.terminal.render import MarkdownRenderer
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 

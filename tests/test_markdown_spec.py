@@ -13,7 +13,7 @@ from pathlib import Path
 import pyte
 import pytest
 
-from claude_cli.render import MarkdownRenderer
+from claude_cli.terminal.render import MarkdownRenderer
 
 EXAMPLES = json.loads(
     (Path(__file__).parent / "fixtures" / "markdown_spec" / "examples.json").read_text()

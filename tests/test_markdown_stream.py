@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from claude_cli.markdown_stream import BlockSplitter
+from claude_cli.terminal.markdown_stream import BlockSplitter
 
 DOC = """# Title
 
@@ -112,7 +112,7 @@ class _Tty(io.StringIO):
 
 
 def _screen(text: str, step: int | None, rows: int, cols: int) -> list[str]:
-    from claude_cli.render import MarkdownRenderer
+    from claude_cli.terminal.render import MarkdownRenderer
 
     from terminal import emulate
 

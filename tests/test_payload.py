@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from claude_cli.payload import (
+from claude_cli.request.payload import (
     clean_prefill,
     join_prompt,
     message_text,
@@ -44,8 +44,8 @@ def _settings(**values):
 
 
 def test_full_body_is_valid_against_the_official_schema() -> None:
-    from claude_cli.capabilities import built_in
-    from claude_cli.request import RequestOptions, shape
+    from claude_cli.api.capabilities import built_in
+    from claude_cli.request.body import RequestOptions, shape
 
     image = {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}
     history = [
@@ -67,7 +67,7 @@ def test_full_body_is_valid_against_the_official_schema() -> None:
 
 
 def test_optional_fields_only_when_given() -> None:
-    from claude_cli.request import RequestOptions, shape
+    from claude_cli.request.body import RequestOptions, shape
 
     body = shape(_settings(model="m", max_tokens=5), RequestOptions(stream=False), "hi").body
     assert body == {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
@@ -83,8 +83,8 @@ def test_optional_fields_only_when_given() -> None:
     ],
 )
 def test_thinking_body_is_valid(model: str, thinking: dict) -> None:
-    from claude_cli.capabilities import built_in
-    from claude_cli.request import RequestOptions, shape
+    from claude_cli.api.capabilities import built_in
+    from claude_cli.request.body import RequestOptions, shape
 
     opts = RequestOptions(think=True, effort=None)
     body = shape(_settings(model=model), opts, "hi", lookup=built_in).body

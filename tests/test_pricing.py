@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from claude_cli.pricing import PRICES, cost, estimate, price_for, usage_summary
-from claude_cli.usage import STOP_REASONS, Usage, record, stop_phrase, usage_line
+from claude_cli.request.pricing import PRICES, cost, estimate, price_for, usage_summary
+from claude_cli.request.usage import STOP_REASONS, Usage, record, stop_phrase, usage_line
 
 # Two replies of a Sonnet 5.5 session with thinking and 1-hour prompt caching.
 FIRST = {

@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 
-from claude_cli import session
-from claude_cli.ask import AskOptions, make_client, send
+from claude_cli.commands.ask import AskOptions, send
+from claude_cli.commands.chat import Chat, run_tty
 from claude_cli.config import load_settings
-from claude_cli.raw_render import RawRenderer
-from claude_cli.repl import Chat, run_tty
-from claude_cli.term import Streams
+from claude_cli.exchange import make_client
+from claude_cli.store import session
+from claude_cli.terminal.raw_render import RawRenderer
+from claude_cli.terminal.term import Streams
 
 from fakeapi import API_KEY, FakeAPI
 
@@ -259,14 +260,14 @@ def test_image_attaches_to_next_message_and_is_stored_once(env: FakeAPI, tmp_pat
 def test_image_without_loader_is_a_clear_error(env: FakeAPI, monkeypatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "claude_cli.images", None)  # as if #4 were absent
+    monkeypatch.setitem(sys.modules, "claude_cli.inputs.images", None)  # as if #4 were absent
     h = Harness(env)
     h.type("/image x.png\r")
     assert any("/image is not available" in n for n in h.notes)
 
 
 def test_history_file_is_private_and_remembers(env: FakeAPI, tmp_path: Path) -> None:
-    from claude_cli.repl import history_path
+    from claude_cli.commands.chat import history_path
 
     path = history_path()
     assert path.stat().st_mode & 0o777 == 0o600

@@ -22,8 +22,8 @@ import pytest
 from anthropic.lib.streaming._messages import accumulate_event
 from hostile_server import SSE_HEADERS, Answer, HostileServer
 
-from claude_cli.sse import SSEDecoder, iter_events
-from claude_cli.stream import MessageBuilder, StreamError, parse_event
+from claude_cli.api.sse import SSEDecoder, iter_events
+from claude_cli.api.stream import MessageBuilder, StreamError, parse_event
 
 ROOT = Path(__file__).parent / "fixtures" / "streams"
 FIXTURES = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/*") if p.is_file())

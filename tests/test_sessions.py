@@ -192,7 +192,7 @@ def test_concurrent_asks_never_lose_a_turn(run, cli_env, api, home):
 
 WRITER = """
 import sys
-from claude_cli import session
+from claude_cli.store import session
 for i in range(int(sys.argv[2])):
     session.record_exchange(
         "locked", {"role": "user", "content": f"{sys.argv[1]}-{i}"},
@@ -231,7 +231,7 @@ print(n)
 def test_readers_never_see_a_half_written_file(cli_env, home, monkeypatch):
     for key in ("XDG_DATA_HOME",):
         monkeypatch.setenv(key, cli_env[key])
-    from claude_cli import session
+    from claude_cli.store import session
 
     doc = session.new_doc("atomic", "m")
     doc["messages"] = [{"role": "user", "content": "x" * 2000}] * 500  # about 1 MB
@@ -252,8 +252,8 @@ def test_readers_never_see_a_half_written_file(cli_env, home, monkeypatch):
 def test_a_failing_write_keeps_the_old_file(cli_env, home, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", cli_env["XDG_DATA_HOME"])
     monkeypatch.setenv("XDG_CACHE_HOME", cli_env["XDG_CACHE_HOME"])
-    from claude_cli import session
     from claude_cli.errors import SessionError
+    from claude_cli.store import session
 
     session.record_exchange(
         "w", {"role": "user", "content": "a"}, None, model="m", system=None, usage=None
@@ -454,7 +454,7 @@ def test_export_markdown_and_unknown_format(run, api, home):
 
 
 def test_price_estimates():
-    from claude_cli.pricing import cost, estimate
+    from claude_cli.request.pricing import cost, estimate
 
     usage = {"input_tokens": 1_000_000, "output_tokens": 1_000_000}
     assert cost("claude-haiku-4-5", usage) == pytest.approx(6.0)
@@ -539,7 +539,7 @@ def test_a_turn_whose_session_went_away_meanwhile_is_recovered_not_respawned(
 
 
 def test_a_recovery_file_of_an_unnamed_ask_has_the_date_once(home: Path, monkeypatch) -> None:
-    from claude_cli import session
+    from claude_cli.store import session
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

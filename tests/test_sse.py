@@ -4,8 +4,8 @@ import random
 
 import pytest
 
+from claude_cli.api.sse import ServerSentEvent, SSEDecoder, iter_events
 from claude_cli.errors import ProtocolError
-from claude_cli.sse import ServerSentEvent, SSEDecoder, iter_events
 
 STREAM = (
     b'event: message_start\ndata: {"a": 1}\n\n'

@@ -96,8 +96,8 @@ def test_piped_ask_never_imports_rich(api, cli_env: dict[str, str]) -> None:
         "rich",
         "markdown_it",
         "pygments",
-        "claude_cli.render",
-        "claude_cli.markdown_stream",
+        "claude_cli.terminal.render",
+        "claude_cli.terminal.markdown_stream",
     }
     assert modules.isdisjoint(renderers), sorted(modules & renderers)
 
@@ -229,4 +229,4 @@ def test_piped_ask_path_is_lean(api, cli_env: dict[str, str]) -> None:
     undocumented, modules = json.loads(done.stderr.rsplit("RESULT=", 1)[1])
     assert done.stdout.startswith("four")
     assert undocumented == []
-    assert "claude_cli.partial_json" not in modules
+    assert "claude_cli.api.partial_json" not in modules

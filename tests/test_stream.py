@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from claude_cli.api.stream import MessageBuilder, StreamError, TextDelta, ThinkingDelta, parse_event
 from claude_cli.errors import ProtocolError
-from claude_cli.stream import MessageBuilder, StreamError, TextDelta, ThinkingDelta, parse_event
 
 
 def feed(builder: MessageBuilder, name: str, data: dict) -> bool:

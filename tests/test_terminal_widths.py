@@ -35,7 +35,7 @@ class _Tty(io.StringIO):
 
 
 def _screen(text: str, step: int | None, rows: int, cols: int) -> list[str]:
-    from claude_cli.render import MarkdownRenderer
+    from claude_cli.terminal.render import MarkdownRenderer
 
     out = _Tty()
     now = [0.0]
@@ -67,7 +67,7 @@ def test_odd_widths_stream_as_they_render_whole(monkeypatch, name: str) -> None:
 def test_table_columns_align_by_cell_len(monkeypatch) -> None:
     from rich.cells import cell_len
 
-    from claude_cli.markdown_rich import render_markdown
+    from claude_cli.terminal.markdown_rich import render_markdown
 
     lines = render_markdown(DOCS["table"].split("\n\n")[0], 40, "plain").splitlines()
     rows = [line for line in lines if "n1" in line or "name" in line]

@@ -1,0 +1,415 @@
+"""The `ask` command: one question (or one more turn of a session), one answer.
+
+`cli.py` parses arguments into an AskOptions. Shaping the request lives in
+request.py, sending it in exchange.py; this module wires them for `ask`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from claude_cli.api.stream import whole_unicode
+from claude_cli.config import Settings
+from claude_cli.errors import CliError, ExitCode, UsageError
+from claude_cli.exchange import (
+    Link,
+    explain_stop,
+    make_client,
+    make_renderer,
+    refusal_line,
+    show_usage,
+)
+from claude_cli.request.body import Prepared, RequestOptions, shape
+from claude_cli.request.payload import join_prompt
+from claude_cli.terminal.raw_render import Renderer
+from claude_cli.terminal.term import Streams
+
+__all__ = ["AskOptions", "run_ask", "send"]
+
+
+@dataclass
+class AskOptions:
+    """What `ask` was told to do, as cli.ask / fast_ask parsed it."""
+
+    words: list[str] = field(default_factory=list)
+    prefill: str | None = None
+    stop: list[str] = field(default_factory=list)
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    effort: str | None = None
+    think: bool | None = None
+    think_budget: int | None = None
+    json_out: bool = False
+    stream: bool = True
+    dry_run: bool = False
+    curl: bool = False
+    plain: bool = False
+    show_thinking: bool = False
+    images: list[str] = field(default_factory=list)
+    attach: list[str] = field(default_factory=list)  # -a: PDFs, text files, images
+    cite: bool = False  # --cite: citations on attached documents
+    web: bool = False  # --web: web search and fetch, run by the service
+    web_domains: list[str] = field(default_factory=list)
+    max_searches: int | None = None
+    sources: bool = False  # --sources: cited sources on stderr in a pipe
+    session: str | None = None
+    continue_last: bool = False
+    schema_text: str | None = None  # --schema as given
+    schema_multi: bool = False
+    schema: dict[str, Any] | None = None  # what --schema stands for, once read
+    save: bool = True  # False: --no-save
+
+    def request(self) -> RequestOptions:
+        return RequestOptions(
+            prefill=self.prefill,
+            stop=list(self.stop),
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            effort=self.effort,
+            think=self.think,
+            think_budget=self.think_budget,
+            show_thinking=self.show_thinking,
+            stream=self.stream,
+            schema=self.schema,
+            web=self.web,
+            web_domains=list(self.web_domains),
+            max_searches=self.max_searches,
+        )
+
+
+class Refused(CliError):
+    """stop_reason "refusal": the reply is not an answer."""
+
+    exit_code = ExitCode.REFUSED
+
+
+class CutOff(CliError):
+    """stop_reason "max_tokens": what was printed is only the start of the answer."""
+
+    exit_code = ExitCode.CUT_OFF
+
+
+# The user turn `ask -c` / `ask -S NAME` sends, given no words, after a cut-off reply.
+CONTINUE_PROMPT = "Continue from where you stopped."
+
+
+def read_prompt(
+    opts: AskOptions, streams: Streams, *, stdin_free: bool = True, cut_off: bool = False
+) -> str:
+    """The prompt from the words and stdin. With none, a session whose last reply was
+    cut off (`cut_off`) is asked to go on (CONTINUE_PROMPT); otherwise a usage error."""
+    stdin_text = streams.read_stdin_text() if stdin_free else None
+    # Words that were not UTF-8 reach argv as lone surrogates ("caf\udce9"): sent as
+    # U+FFFD, as stdin is decoded and the session file stores them, so the two agree.
+    prompt = whole_unicode(join_prompt(opts.words, stdin_text))
+    if not prompt.strip() and not opts.images and not opts.attach:
+        if cut_off:
+            if streams.stderr_tty:
+                streams.note(f"the last reply was cut off; sending {CONTINUE_PROMPT!r}")
+            return CONTINUE_PROMPT
+        raise UsageError("no prompt: give the question as words, or pipe text on stdin")
+    return prompt
+
+
+def send(
+    settings: Settings,
+    opts: AskOptions,
+    prepared: Prepared,
+    streams: Streams,
+    client=None,
+    renderer: Renderer | None = None,
+    *,
+    registry=None,
+) -> dict[str, Any]:
+    """Send a prepared request and show the reply (exchange.send with ask's renderer)."""
+    from claude_cli import exchange
+
+    own_client = client is None
+    client = client or make_client(settings, streams)
+    # With --schema the reply is printed as JSON once it is whole and checked.
+    renderer = renderer or make_renderer(
+        streams,
+        json_out=opts.json_out or opts.schema is not None,
+        plain=opts.plain,
+        show_thinking=opts.show_thinking,
+    )
+    try:
+        return exchange.send(
+            settings,
+            opts.request(),
+            prepared,
+            streams,
+            client,
+            renderer,
+            registry=registry,
+            json_out=opts.json_out,
+            usage=opts.schema is None,  # with --schema: after the data (run_ask)
+        )
+    finally:
+        if own_client:
+            client.close()
+
+
+def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: bool) -> None:
+    """Print the request instead of sending it. The key is never shown."""
+    from claude_cli.request.curl import curl_command, redacted_headers
+
+    for note in prepared.notes:
+        streams.note(note)
+    url = f"{settings.base_url}/v1/messages"
+    if curl:
+        command = curl_command(
+            url, settings.api_version, prepared.body, key_command=settings.api_key_command
+        )
+        streams.stdout.write(command + "\n")
+        return
+    streams.stderr.write(f"POST {url}\n")
+    for name, value in redacted_headers(settings.api_version).items():
+        streams.stderr.write(f"{name}: {value}\n")
+    streams.stdout.write(json.dumps(prepared.body, indent=2, ensure_ascii=False) + "\n")
+
+
+def session_name(opts: AskOptions, streams: Streams) -> str | None:
+    """The session this ask continues (validated), or None for a new conversation."""
+    from claude_cli.store import session
+
+    if opts.session and opts.continue_last:
+        raise UsageError("--session and --continue do not go together")
+    if opts.continue_last:
+        name = session.latest_name()
+        if name is None:
+            raise UsageError(
+                "no session to continue yet: ask something first, or use --session NAME"
+            )
+        if streams.stderr_tty:  # never silently: it may not be the one the user thinks
+            streams.note(f"continuing session {name} (`claude-cli sessions show {name}`)")
+        return name
+    return session.check_name(opts.session) if opts.session is not None else None
+
+
+def remember(
+    settings: Settings, prepared: Prepared, message: dict[str, Any], streams
+) -> str | None:
+    """Keep a one-off ask as a new ask-DATE session, so `ask -c` can continue it.
+    The user did not ask for a file: a failure is a note, not a failed command.
+    Returns the session's name, or None when it was not kept."""
+    from claude_cli.errors import SessionError
+    from claude_cli.store import session
+
+    name = session.auto_name("ask")
+    try:
+        save_exchange(name, settings, prepared, message)
+    except (SessionError, OSError) as e:
+        streams.note(f"this ask was not remembered: {e}")
+        return None
+    return name
+
+
+def save_exchange(
+    name: str, settings: Settings, prepared: Prepared, message: dict[str, Any]
+) -> None:
+    """After a reply: the user turn (and a new system message), the reply as it came
+    (thinking blocks and signatures included, prefill joined) and usage."""
+    from claude_cli.store import session
+
+    session.record_exchange(
+        name,
+        prepared.turn or prepared.body["messages"][-1],
+        session.assistant_turn(message, prepared.prefill),
+        model=settings.model,
+        reply_model=prepared.body["model"],
+        system=settings.system,
+        usage=session.usage_of(message),
+        instruction=prepared.instruction,
+        cut_off=message.get("stop_reason") == "max_tokens",
+    )
+
+
+def load_images(settings: Settings, sources: list[str], streams: Streams) -> list[dict[str, Any]]:
+    """Image blocks for `-i` sources; what was changed is told on a terminal."""
+    from claude_cli.api.capabilities import Registry
+    from claude_cli.inputs.images import load_image_blocks
+
+    note = streams.note if streams.stderr_tty else None
+    # The context window as already known (cache or built-in table; fetch=None: no
+    # request just for this): 1M-context models take 600 images, others 100.
+    context = Registry(settings.base_url, None).lookup(settings.model).context
+    return load_image_blocks(
+        sources, settings, note=note, stdin=streams.stdin, max_input_tokens=context
+    )
+
+
+def load_schema(opts: AskOptions) -> None:
+    """Read --schema (a bad one fails before anything is read or sent)."""
+    if opts.schema_text is None:
+        if opts.schema_multi:
+            raise UsageError("--schema-multi needs --schema: the fields of each item")
+        return
+    from claude_cli.request.schema import load
+
+    opts.schema = load(opts.schema_text, multi=opts.schema_multi)
+
+
+def show_structured(
+    message: dict[str, Any], schema: dict[str, Any], streams: Streams, *, multi: bool, quiet: bool
+) -> None:
+    """Print the reply's data as JSON; a reply that is not such data is an error, its raw
+    text on stderr (the reply is already saved in a session: nothing paid is lost)."""
+    from claude_cli.request.payload import message_text
+    from claude_cli.request.schema import SchemaMismatch, check
+
+    text = message_text(message)
+    try:
+        data = check(message, text, schema, multi=multi)
+    except SchemaMismatch:
+        if not quiet:
+            write_raw(text, streams)
+        raise
+    if not quiet:
+        from claude_cli.terminal.jsonout import write_json
+
+        write_json(streams.stdout, data)
+
+
+def write_raw(text: str, streams: Streams) -> None:
+    from claude_cli.terminal.term import sanitize
+
+    if text:
+        streams.stderr.write((sanitize(text) if streams.stderr_tty else text) + "\n")
+        streams.stderr.flush()
+
+
+def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
+    if opts.json_out and opts.dry_run:
+        raise UsageError("--json and --dry-run do not go together")
+    load_schema(opts)
+    if settings.system:  # -s text from argv: as the prompt's words (read_prompt)
+        settings = replace(settings, system=whole_unicode(settings.system))
+    name = session_name(opts, streams)  # a bad name fails before anything is read or sent
+    save = opts.save and (name is not None or settings.save_asks)
+    history: list[dict[str, Any]] = []
+    changed_system = None
+    notes: list[str] = []
+    cut_off_before = False
+    if name is not None:
+        from claude_cli.request import conversation
+        from claude_cli.store import session
+
+        doc = session.read(name)
+        cut_off_before = session.last_reply_cut_off(doc)
+        changed_system = conversation.new_system(settings, doc)
+        settings = conversation.with_session(settings, doc)
+        history = session.inline(doc["messages"]) if doc else []
+        switched = conversation.model_switch_note(doc, settings.model)
+        if switched:
+            notes.append(switched)
+    # `-i -` / `-a -`: stdin carries the file, so it is not read as prompt text.
+    if "-" in opts.images and "-" in opts.attach:
+        raise UsageError("stdin can carry one file: `-` given to both -i and -a")
+    if opts.cite and not opts.attach:
+        raise UsageError("--cite needs a document to cite: attach one with -a")
+    if opts.sources and not (opts.web or opts.cite):  # like --web-domains without --web
+        raise UsageError("--sources needs --web or --cite: only they bring sources to show")
+    prompt = read_prompt(
+        opts, streams, stdin_free="-" not in opts.images + opts.attach, cut_off=cut_off_before
+    )
+    images = load_images(settings, opts.images, streams) if opts.images else None
+    if opts.attach:
+        from claude_cli.inputs.documents import block_bytes, load_attachments
+
+        note = streams.note if streams.stderr_tty else None
+        images = (images or []) + load_attachments(
+            opts.attach,
+            settings,
+            cite=opts.cite,
+            note=note,
+            stdin=streams.stdin,
+            already=sum(block_bytes(b) for b in images or []),
+        )
+    cache = name is not None and settings.prompt_caching
+    offline = opts.dry_run or opts.curl
+    link = Link(settings, streams, offline=offline)
+    try:
+        prepared = shape(
+            settings,
+            opts.request(),
+            prompt,
+            lookup=link.lookup,
+            history=history,
+            images=images,
+            cache=cache,
+            new_system=changed_system,
+        )
+        prepared.notes[:0] = notes
+        if offline:
+            dry_run(settings, prepared, streams, curl=opts.curl)
+            return
+        if name is not None and save:
+            session.check_writable(name)  # fail before paying when the reply could not be saved
+        message = send(
+            settings, opts, prepared, streams, client=link.client, registry=link.registry
+        )
+    finally:
+        link.close()
+    kept = None  # how the session is continued (the cut-off hint says it)
+    if save:  # a paid reply is kept, refusal or not
+        if name is not None:
+            save_exchange(name, settings, prepared, message)
+            kept = "ask -c" if opts.continue_last else f"ask -S {name}"
+        elif remember(settings, prepared, message, streams):
+            kept = "ask -c"
+    explain_stop(message, streams.note)
+    refused = refusal_line(message)
+    if refused:
+        if opts.schema is not None:
+            if not opts.json_out:
+                from claude_cli.request.payload import message_text
+
+                write_raw(message_text(message), streams)
+            show_usage(message, streams)
+        raise Refused(refused)
+    if opts.schema is not None:
+        try:
+            show_structured(
+                message, opts.schema, streams, multi=opts.schema_multi, quiet=opts.json_out
+            )
+        finally:  # after the data, as after every other answer (it was paid either way)
+            show_usage(message, streams)
+    elif not opts.json_out:
+        show_sources(message, streams, on_stderr=opts.sources)
+    if message.get("stop_reason") == "max_tokens":
+        cut_off(settings, streams, kept)
+
+
+def show_sources(message: dict[str, Any], streams: Streams, *, on_stderr: bool) -> None:
+    """Cited sources as numbered footnotes: after the reply on a terminal, on stderr in a
+    pipe only when asked (--sources), so stdout stays the answer's text."""
+    from claude_cli.terminal.term import dim
+    from claude_cli.terminal.web import footnotes
+
+    notes = footnotes(message)
+    if not notes:
+        return
+    if streams.stdout_tty:
+        streams.stdout.write("\n" + dim(notes, streams.stdout) + "\n")
+        streams.stdout.flush()
+    elif on_stderr:
+        streams.stderr.write(notes + "\n")
+        streams.stderr.flush()
+
+
+def cut_off(settings: Settings, streams: Streams, kept: str | None = None) -> None:
+    """A reply stopped by max_tokens: scripts must know the text is partial (exit 8),
+    unless --max-tokens on this command line asked for that short a reply (as in
+    `--max-tokens 1 --prefill ...`): then only a note, where the usage line is not shown.
+    `kept`: the command that continues the saved session (None: it was not saved)."""
+    said = f"the reply was cut off at max_tokens ({settings.max_tokens}): it is incomplete"
+    if settings.source("max_tokens") != "flag":
+        more = f", or `{kept}` (no words) to continue it" if kept else ""
+        raise CutOff(f"{said} (raise --max-tokens{more})")
+    if not streams.stderr_tty:
+        streams.note(said)

@@ -139,7 +139,15 @@ class _Undisturbed:
             self.failed = False
 
     def text(self, text: str) -> None:
-        self._call("text", text)
+        # The hot path (once per delta): no getattr, no context manager.
+        if self.failed:
+            return
+        self.failed = True
+        try:
+            self.inner.text(text)
+        except (OutputError, ReaderLeft):
+            return
+        self.failed = False
 
     def thinking(self, text: str) -> None:
         self._call("thinking", text)
@@ -158,6 +166,8 @@ class _PrefillFirst:
     def __init__(self, inner: _Undisturbed, prefill: str) -> None:
         self.inner = inner
         self.pending = prefill
+        if not prefill:
+            self.text = inner.text  # type: ignore[method-assign]  # nothing to hold: no layer
 
     def release(self) -> None:
         if self.pending:
@@ -238,13 +248,15 @@ class _BlockWatch:
     def __init__(
         self,
         client: Client,
-        renderer: Renderer,
+        renderer: Renderer | None,
         on_tool: Callable[[str, Any], None] | None = None,
     ) -> None:
         self._client = client
         self._started = getattr(renderer, "thinking_started", None)
         self._on_tool = on_tool  # told each server tool use once its input is whole
         self._tools: dict[Any, tuple[str, list[str]]] = {}
+        # Nobody to tell (a pipe): the stream goes straight to the reply, one layer less.
+        self.watching = self._started is not None or on_tool is not None
 
     def stream(self, body: dict[str, Any]):
         from claude_cli.api.stream import Other
@@ -340,6 +352,7 @@ def _send(
     json_out: bool,
     usage: bool,
 ) -> dict[str, Any]:
+    tell_thinking = hasattr(renderer, "thinking_started")  # a pipe's renderer is not told
     renderer = _PrefillFirst(_Undisturbed(renderer), prepared.prefill or "")
     from claude_cli.reply import fetch, stream_reply
     from claude_cli.terminal.web import MAX_CONTINUATIONS, continuation, merged, status_line
@@ -349,9 +362,10 @@ def _send(
 
     def one(body: dict[str, Any]) -> dict[str, Any]:
         if opts.stream:
-            watch = _BlockWatch(client, renderer, on_tool if streams.stderr_tty else None)
+            tool_lines = on_tool if streams.stderr_tty else None
+            watch = _BlockWatch(client, renderer if tell_thinking else None, tool_lines)
             return stream_reply(
-                watch,  # type: ignore[arg-type]
+                watch if watch.watching else client,  # type: ignore[arg-type]
                 body,
                 renderer,
                 resumes=settings.max_retries,

@@ -145,7 +145,8 @@ class ReaderMayLeave:
         self.failed: Exception | None = None
 
     def write(self, text: str) -> int:
-        self._check()
+        if self.failed is not None or self._stream is None:
+            self._check()
         try:
             return self._stream.write(text)  # type: ignore[union-attr]
         except BrokenPipeError:

@@ -555,3 +555,33 @@ def test_a_retried_describe_image_job_keeps_its_sources(run, api, tmp_path, cli_
     assert r.code == 0, r.err
     rows = [json.loads(x) for x in r.out.splitlines()]
     assert [(row["source"], "text" in row) for row in rows] == [("a.jpg", True), ("b.jpg", True)]
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "dumb"])
+def test_wait_on_a_terminal_redraws_one_line_only_where_it_can(cli_env, api, tmp_path, term):
+    from terminal import emulate, read_all, spawn
+
+    api.batch_delay = 3600
+    src = write_input(tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "claude_cli", "batch", "submit", str(src)],
+        env=cli_env,
+        capture_output=True,
+        check=True,
+    )
+    child = spawn(["batch", "wait", "questions", "--interval", "0.05"], cli_env, term=term)
+    child.expect("processing 4")
+    before = child.before + child.after
+    api.batch_delay = 0  # the batch ends now
+    screen = read_all(child)
+    raw = before + screen.raw
+    assert child.exitstatus == 0, raw
+    assert "succeeded 4" in raw
+    if term == "dumb":  # no escape sequences at all: one plain line per change
+        assert "\x1b" not in raw
+        assert "questions: processing 4" in raw and "questions: processing 0" in raw
+    else:  # one line, redrawn in place: the bar ends at 100%, nothing of earlier states left
+        screen = emulate(raw)
+        assert "\r\x1b[2K" in raw
+        assert "[####################] 100%" in screen.text
+        assert "processing 4" not in screen.text

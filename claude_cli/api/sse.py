@@ -78,11 +78,23 @@ class SSEDecoder:
         limit = self.max_line
         if len(lines[0]) > limit or (len(chunk) > limit and max(map(len, [*lines, tail])) > limit):
             self._too_long()
+        # Decoded once per chunk (LF never occurs inside a UTF-8 sequence), and the
+        # common lines handled inline: this loop runs for every delta of every reply.
+        text = (lines[0] if len(lines) == 1 else b"\n".join(lines)).decode("utf-8", "replace")
         out: list[ServerSentEvent] = []
-        for line in lines:
-            event = self._line(line.decode("utf-8", errors="replace"))
-            if event is not None:
-                out.append(event)
+        data = self._data
+        for line in text.split("\n"):
+            if line.startswith("data:"):
+                data.append(line[6:] if line.startswith("data: ") else line[5:])
+            elif line.startswith("event:"):
+                self._event = line[7:] if line.startswith("event: ") else line[6:]
+            elif not line:
+                if data or self._event:
+                    out.append(ServerSentEvent(self._event or "message", "\n".join(data)))
+                    self._event, data = "", []
+                    self._data = data
+            else:
+                self._line(line)
         return out
 
     def flush(self) -> list[ServerSentEvent]:

@@ -878,7 +878,10 @@ def run_wait(settings: Settings, ref: str, streams: Streams, interval: float) ->
 
 def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, link) -> None:
     """Poll until every batch has ended; progress on stderr. Ctrl-C stops the waiting."""
+    from claude_cli.terminal.waiting import can_wait_visibly
+
     last = ""
+    redraw = can_wait_visibly(streams.stderr)  # a terminal that can erase a line (not dumb)
     try:
         while True:
             states = batch_states(job, link)
@@ -887,7 +890,7 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
             if line != last:
                 # The name comes from the journal file and the counts from the server.
                 shown = clean(f"{job['name']}: {line}")
-                if streams.stderr_tty:
+                if redraw:
                     streams.stderr.write(f"\r\x1b[2K{progress_bar(counts)} {shown}")
                 else:
                     streams.stderr.write(f"{shown}\n")
@@ -897,13 +900,13 @@ def wait_job(settings: Settings, job: Job, streams: Streams, interval: float, li
                 break
             time.sleep(interval)
     except KeyboardInterrupt:
-        if streams.stderr_tty:
+        if redraw:
             streams.stderr.write("\n")
         streams.note(
             f"stopped waiting; job {job['name']} goes on (claude-cli batch wait {job['name']})"
         )
         raise Interrupted() from None
-    if streams.stderr_tty:
+    if redraw:
         streams.stderr.write("\n")
     streams.note(f"job {job['name']} ended: claude-cli batch results {job['name']}")
 

@@ -195,11 +195,16 @@ def test_dumb_terminal_gets_append_only_plain_text(api, cli_env) -> None:
     assert all(words.count(f"w{i}") == 1 for i in range(400))
 
 
-def test_dumb_terminal_gets_no_escapes_from_thinking_images_or_chat(api, cli_env, tmp_path) -> None:
-    # ask --think: each status on a line of its own (nothing can rewrite it).
-    screen = read_all(spawn(["ask", "--think", "q"], cli_env, 24, 80, term="dumb"), 24, 80)
+@pytest.mark.parametrize("term", ["dumb", "unknown"])
+def test_a_terminal_without_escapes_shows_thinking_as_plain_lines(api, cli_env, term) -> None:
+    # ask --think: each status on a line of its own (nothing can rewrite it); rich and
+    # prompt_toolkit take TERM=unknown as dumb, and so does every part of claude-cli.
+    screen = read_all(spawn(["ask", "--think", "q"], cli_env, 24, 80, term=term), 24, 80)
     assert "\x1b" not in screen.raw
     assert _all_lines(screen)[:3] == ["✻ thinking…", "✻ thought", "You said: q"]
+
+
+def test_dumb_terminal_gets_no_escapes_from_images_or_chat(api, cli_env, tmp_path) -> None:
     # describe-image: no progress bar redrawn in place.
     from test_images import make_image, write
 

@@ -8,6 +8,7 @@ import re
 import threading
 
 import pexpect
+import pytest
 
 from terminal import emulate, spawn
 
@@ -102,10 +103,11 @@ def test_a_pipe_never_sees_the_spinner(api, run) -> None:
     assert "waiting" not in r.err and not re.search("[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]", r.err)
 
 
-def test_a_dumb_terminal_gets_no_spinner(api, cli_env) -> None:
+@pytest.mark.parametrize("term", ["dumb", "unknown"])
+def test_a_dumb_terminal_gets_no_spinner(api, cli_env, term) -> None:
     api.reply("dumb answer")
     api.latency = 0.6
-    child = spawn(["ask", "question"], cli_env, rows=24, cols=80, term="dumb")
+    child = spawn(["ask", "question"], cli_env, rows=24, cols=80, term=term)
     raw = _rest(child)
     assert child.exitstatus == 0, raw
     assert "dumb answer" in raw

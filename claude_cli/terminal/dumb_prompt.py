@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from claude_cli.terminal.term import dumb_terminal
+
 
 def is_dumb() -> bool:
-    """prompt_toolkit's own test (it takes "unknown" as dumb too)."""
-    return os.environ.get("TERM", "").lower() in ("dumb", "unknown")
+    """prompt_toolkit's own test, which is ours too (term.dumb_terminal)."""
+    return dumb_terminal()
 
 
 @contextmanager

@@ -34,7 +34,7 @@ from claude_cli.terminal.markdown_stream import (
     settled_item,
     starts_paragraph,
 )
-from claude_cli.terminal.term import dim, sanitize
+from claude_cli.terminal.term import dim, dumb_terminal, sanitize
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -583,7 +583,7 @@ class MarkdownRenderer:
     # -- thinking -----------------------------------------------------------------
 
     def _can_rewrite_status(self) -> bool:
-        return os.environ.get("TERM") != "dumb"
+        return not dumb_terminal()
 
     def _end_thinking(self) -> None:
         if not self._thinking_open or self.status is None:

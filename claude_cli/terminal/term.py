@@ -56,8 +56,14 @@ def isatty(stream: TextIO) -> bool:
         return False
 
 
+def dumb_terminal() -> bool:
+    """A terminal that takes no escape sequences: TERM=dumb, or "unknown" as rich and
+    prompt_toolkit also treat it. Every part of claude-cli asks here."""
+    return os.environ.get("TERM", "").lower() in ("dumb", "unknown")
+
+
 def use_color(stream: TextIO) -> bool:
-    return isatty(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return isatty(stream) and not os.environ.get("NO_COLOR") and not dumb_terminal()
 
 
 def dim(text: str, stream: TextIO) -> str:

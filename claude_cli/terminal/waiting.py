@@ -11,14 +11,13 @@ No rich here: the indicator must cost nothing on the way to the first token.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from claude_cli.terminal.term import isatty, use_color
+from claude_cli.terminal.term import dumb_terminal, isatty, use_color
 
 FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 FIRST_DRAW = 0.15  # seconds before the first frame
@@ -27,7 +26,7 @@ TICK = 0.1  # seconds between frames
 
 def can_wait_visibly(stream: TextIO) -> bool:
     """May a spinner be drawn on `stream`? A terminal that can erase a line."""
-    return isatty(stream) and os.environ.get("TERM") != "dumb"
+    return isatty(stream) and not dumb_terminal()
 
 
 class Waiting:

@@ -9,6 +9,7 @@ annotation twice (inspect.signature and get_type_hints) on each run, which was
 most of the cost of building the commands (tests/test_startup.py guards it).
 """
 
+import os
 import sys
 from enum import Enum
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,  # ours below: they install the static scripts (completion.py)
 )
 
 
@@ -38,12 +40,58 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _shell_word(option: str) -> str | None:
+    """`--install-completion bash`: the shell may follow the flag. It is read here, as
+    Typer's own option did, because the flag ends the run before any command is parsed."""
+    args = sys.argv[1:]
+    at = args.index(option) if option in args else -1
+    return args[at + 1] if 0 <= at < len(args) - 1 else None
+
+
+def _install_completion(value: bool) -> None:
+    if value:
+        from claude_cli.commands import completion_install as ci
+        from claude_cli.terminal.term import say
+
+        for line in ci.install(ci.shell_named(_shell_word("--install-completion"))):
+            say(sys.stderr, line, dimmed=False)
+        raise typer.Exit()
+
+
+def _show_completion(value: bool) -> None:
+    if value:
+        from claude_cli.commands import completion_install as ci
+
+        sys.stdout.write(
+            ci.show(ci.shell_named(_shell_word("--show-completion"), "--show-completion"))
+        )
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     version: Annotated[
         bool,
         typer.Option(
             "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            help="Install completion for the current shell.",
+            callback=_install_completion,
+            is_eager=True,
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            help="Show completion for the current shell, to copy it or customize the installation.",
+            callback=_show_completion,
+            is_eager=True,
         ),
     ] = False,
 ) -> None:
@@ -890,6 +938,13 @@ def run() -> None:
 
 
 def _invoke_app() -> object:
+    if "_CLAUDE_CLI_COMPLETE" in os.environ:
+        # A completion installed by an earlier version (Typer's own) asks the program on
+        # every Tab: still answered, by Typer's shell classes, which add_completion=False
+        # leaves unregistered.
+        from typer.completion import completion_init
+
+        completion_init()
     try:
         return app(prog_name="claude-cli", standalone_mode=False)
     except typer.TyperException as e:  # click's usage errors: usage line, hint, message

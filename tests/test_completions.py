@@ -21,6 +21,7 @@ import typer
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPLETIONS = ROOT / "completions"
+SCRIPT_NAMES = {"bash": "claude-cli.bash", "zsh": "_claude-cli", "fish": "claude-cli.fish"}
 GENERATOR = ROOT / "tools" / "gen_completions.py"
 FILES = ("claude-cli.bash", "_claude-cli", "claude-cli.fish")
 
@@ -512,16 +513,78 @@ def test_zsh_completes(
     assert zsh_complete(script_dir, line, dirs, tmp_path) == expected
 
 
-# ------------------------------------------------------- Typer's own completion
+# ------------------------------------------------------- --install-completion
 
 
-def test_install_completion_still_works(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    env = {**cli_env, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
-    done = subprocess.run(
-        [sys.executable, "-m", "claude_cli", "--install-completion", "bash"],
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "claude_cli", *args],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("shell", "installed", "rc", "rc_lines"),
+    [
+        ("bash", ".bash_completions/claude-cli.sh", ".bashrc", None),
+        ("zsh", ".zfunc/_claude-cli", ".zshrc", ["fpath+=~/.zfunc", "compinit"]),
+        ("fish", ".config/fish/completions/claude-cli.fish", None, None),
+    ],
+)
+def test_install_completion_installs_the_static_script(
+    tmp_path: Path, cli_env: dict[str, str], shell, installed, rc, rc_lines
+) -> None:
+    # Where Typer's own option put its script (so an earlier install is upgraded in
+    # place), but the script is ours: Tab never starts Python.
+    env = {**cli_env, "HOME": str(tmp_path), "SHELL": f"/bin/{shell}"}
+    if rc:
+        (tmp_path / rc).write_text("# mine\nalias ll='ls -l'\n")
+    done = _cli(["--install-completion"], env)
     assert done.returncode == 0, done.stderr
-    installed = tmp_path / ".bash_completions" / "claude-cli.sh"
-    assert "_CLAUDE_CLI_COMPLETE" in installed.read_text()
-    assert str(installed) in (tmp_path / ".bashrc").read_text()
+    script = (tmp_path / installed).read_text()
+    assert script == (COMPLETIONS / SCRIPT_NAMES[shell]).read_text()
+    assert "_CLAUDE_CLI_COMPLETE" not in script
+    assert f"{shell} completion installed in {tmp_path / installed}" in done.stderr
+    if rc:
+        text = (tmp_path / rc).read_text()
+        assert text.startswith("# mine\nalias ll='ls -l'\n")  # the user's lines kept
+        for line in rc_lines or [f"source '{tmp_path / installed}'"]:
+            assert line in text.splitlines()
+        again = _cli(["--install-completion", shell], {**env, "SHELL": "/bin/sh"})
+        assert again.returncode == 0, again.stderr
+        assert (tmp_path / rc).read_text() == text  # nothing added twice
+        assert "added to" not in again.stderr
+
+
+def test_show_completion_prints_the_static_script(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "HOME": str(tmp_path), "SHELL": "/usr/bin/zsh"}
+    done = _cli(["--show-completion"], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (COMPLETIONS / "_claude-cli").read_text()
+    assert (
+        _cli(["--show-completion", "fish"], env).stdout
+        == (COMPLETIONS / "claude-cli.fish").read_text()
+    )
+
+
+def test_install_completion_for_an_unknown_shell_is_a_usage_error(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**cli_env, "HOME": str(home), "SHELL": "/bin/tcsh"}
+    done = _cli(["--install-completion"], env)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "claude-cli: error: --install-completion: the shell is 'tcsh'; claude-cli completes "
+        "bash, zsh and fish (name one: claude-cli --install-completion bash)"
+    ]
+    assert not any(home.iterdir())  # nothing written
+
+
+def test_a_completion_installed_by_typer_still_answers(cli_env: dict[str, str]) -> None:
+    # An earlier version installed Typer's script, which runs the program on every Tab.
+    env = {**cli_env, "_CLAUDE_CLI_COMPLETE": "complete_bash", "COMP_WORDS": "claude-cli as"}
+    done = _cli([], {**env, "COMP_CWORD": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ask"]

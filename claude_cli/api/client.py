@@ -643,10 +643,12 @@ def _decoded(response: httpx.Response) -> Iterator[bytes]:
     """The body's bytes, inflated in bounded steps: a small gzip bomb cannot expand
     into gigabytes at once (httpx inflates each network chunk in one go)."""
     encoding = response.headers.get("content-encoding", "").strip().lower()
-    raw = response.iter_raw()
     if encoding in ("", "identity"):
-        yield from raw
-        return
+        return response.iter_raw()  # as it comes: no generator in between, per chunk
+    return _inflated(response.iter_raw(), encoding)
+
+
+def _inflated(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
     if encoding in ("gzip", "x-gzip"):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif encoding == "deflate":

@@ -37,7 +37,8 @@ class RawRenderer:
     def text(self, text: str) -> None:
         if not text:
             return
-        self._end_thinking()
+        if self._thinking_open:
+            self._end_thinking()
         self.out.write(sanitize(text) if self.safe else text)
         self.out.flush()
         self._last = text

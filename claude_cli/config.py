@@ -24,8 +24,11 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 # use, still served for every model, and the only one under which
 # `--temperature` means anything (2026-10-21 rejects sampling parameters).
 DEFAULT_API_VERSION = "2023-06-01"
-# A day: longer is a typo (or inf, which httpx cannot take), not a timeout.
 MAX_RETRIES = 20  # each waits up to 8 s (60 s when the server asks): enough
+# One range for every source of a timeout (flag, environment, config file, `config set`).
+# Under a millisecond no reply can arrive, so it is a typo; over a day is a typo too
+# (or inf, which httpx cannot take).
+MIN_TIMEOUT = 0.001
 MAX_TIMEOUT = 86400.0
 
 
@@ -186,12 +189,13 @@ def coerce(key: str, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
     if key == "max_retries" and result > MAX_RETRIES:
         raise ConfigError(f"{where}: 'max_retries' is out of range: {value!r} (at most 20)")
-    if result < 0 or (key == "max_tokens" and result < 1) or (key == "timeout" and result <= 0):
-        raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
-    if key == "timeout" and result > MAX_TIMEOUT:
+    if key == "timeout" and not MIN_TIMEOUT <= result <= MAX_TIMEOUT:
         raise ConfigError(
-            f"{where}: 'timeout' is out of range: {value!r} (at most {MAX_TIMEOUT:g} s, a day)"
+            f"{where}: 'timeout' is out of range: {value!r} "
+            f"(give seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}, a day)"
         )
+    if result < 0 or (key == "max_tokens" and result < 1):
+        raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
     return result
 
 

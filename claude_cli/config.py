@@ -16,7 +16,7 @@ from typing import Any
 
 from claude_cli.errors import ConfigError
 from claude_cli.model_rules import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
-from claude_cli.redact import redact_url, register, split_userinfo
+from claude_cli.redact import redact_url, register, register_userinfo, split_userinfo
 
 APP_NAME = "claude-cli"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -250,9 +250,8 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
         if value is not None:
             setattr(settings, key, coerce(key, value, f"option --{key.replace('_', '-')}"))
             settings.sources[key] = "flag"
+    register_userinfo(settings.base_url)  # before it is split off: the forms as typed
     settings.base_url, settings.base_url_auth = split_userinfo(settings.base_url.rstrip("/"))
-    if settings.base_url_auth:
-        register(settings.base_url_auth[1])
     if settings.base_url.endswith("/v1"):
         # A common copy from other clients' settings: we add /v1/messages ourselves.
         settings.base_url = settings.base_url[:-3]

@@ -257,3 +257,42 @@ def test_lone_surrogates_in_model_text_never_become_raw_c1_bytes(
     assert child.exitstatus == 0, raw
     assert not {0x9B, 0x9C, 0x9D} & set(raw), raw
     assert "PWNED" in raw.decode("utf-8", "replace")
+
+
+def test_every_form_of_a_base_url_password_is_masked_in_echoes(run, api) -> None:
+    """A gateway echoing the Basic header we sent, or the password as typed in the URL
+    (percent-encoded), must not print it: base64 decodes to the password."""
+    host = api.url.removeprefix("http://")
+    sent = base64.b64encode(b"user:TOK@PW123").decode()
+    typed = base64.b64encode(b"user:TOK%40PW123").decode()
+    api.fail(
+        401,
+        "authentication_error",
+        f"Authorization: Basic {sent}; as typed {typed}; raw TOK%40PW123; decoded TOK@PW123",
+    )
+    r = run(
+        "ask",
+        "--max-retries",
+        "0",
+        "hi",
+        env={"ANTHROPIC_BASE_URL": f"http://user:TOK%40PW123@{host}"},
+    )
+    assert r.code == 1, r.err
+    assert api.requests[-1].headers["authorization"] == f"Basic {sent}"  # sent, not shown
+    for leaked in (sent, typed, "TOK%40PW123", "TOK@PW123", "PW123"):
+        assert leaked not in r.err
+    assert "Authorization: Basic ***" in r.err
+
+
+def test_curl_shows_api_key_command_as_config_show_does(run, api, home: Path) -> None:
+    """`echo SECRET` prints its own argument: --curl hides it like `config show`."""
+    cfg = home / "config" / "claude-cli" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('api_key_command = "echo hunter2notakey"\n')
+    env = {"ANTHROPIC_API_KEY": None}
+    curl = run("ask", "--curl", "hi", env=env)
+    assert curl.code == 0, curl.err
+    assert "hunter2notakey" not in curl.out + curl.err
+    assert "api_key_command (config.toml): echo …" in curl.out
+    shown = run("config", "show", env=env)
+    assert "echo …" in shown.out and "hunter2notakey" not in shown.out

@@ -252,6 +252,31 @@ def test_comments_forever_do_not_defeat_the_timeout(hostile, ask) -> None:
     assert "stalled" in one_line_error(r.err)
 
 
+@pytest.mark.parametrize(
+    "delta",
+    [
+        {"type": "text_delta", "text": ""},
+        {"type": "input_json_delta", "partial_json": ""},
+        {"type": "signature_delta", "signature": ""},
+    ],
+)
+def test_empty_deltas_forever_do_not_defeat_the_timeout(hostile, ask, delta) -> None:
+    """A delta that adds nothing is a keep-alive in disguise: it must not reset --timeout."""
+    nothing = event(
+        "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+    )
+    block = text_events("")[0]  # content_block_start
+    hostile.script(Answer(200, SSE_HEADERS, lambda: _after(START + block, nothing), delay=0.1))
+    r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)  # bounds a hang only
+    assert r.code == 5, r.err
+    assert "stalled" in one_line_error(r.err)
+
+
+def _after(first: bytes, again: bytes) -> Iterator[bytes]:
+    yield first
+    yield from endless(again)()
+
+
 def test_a_trickling_non_streaming_body_meets_an_overall_deadline(hostile, ask) -> None:
     hostile.script(Answer(200, {"content-type": "application/json"}, endless(b" "), delay=0.05))
     r = ask("--no-stream", "--timeout", "1", "--max-retries", "0", "hi", timeout=30)

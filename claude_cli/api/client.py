@@ -32,6 +32,7 @@ from claude_cli.api.stream import (
     Other,
     StreamError,
     bad,
+    carries,
     check_message,
     events_from_message,
     parse_event,
@@ -294,7 +295,7 @@ class Client:
                         event = parse_event(sse.data, sse.event)
                         if event is None:
                             continue
-                        progress = True
+                        progress = progress or carries(event)
                         if type(event) is Other:
                             complete = complete or event.name in ENDINGS
                         elif type(event) is StreamError:
@@ -306,7 +307,7 @@ class Client:
                     elif now - last > idle:
                         raise StreamInterrupted(
                             f"the reply stalled: no event for {idle:g} s, only keep-alives "
-                            "(raise --timeout)"
+                            "or empty deltas (raise --timeout)"
                         )
                 for sse in decoder.flush():
                     try:

@@ -128,6 +128,18 @@ def parse_event(data: str, name: str = "") -> Event | None:
     return None  # ping and unknown event types are ignored, as the API asks
 
 
+def carries(event: Event) -> bool:
+    """Whether `event` moves the reply on, so counts against the idle deadline: an empty
+    text, thinking, JSON or signature delta adds nothing, however often it comes (a
+    gateway sending one every second would otherwise keep a dead reply alive forever)."""
+    if type(event) is TextDelta or type(event) is ThinkingDelta:
+        return bool(event.text)
+    if type(event) is Other and event.name == "content_block_delta":
+        delta = event.data.get("delta")
+        return any(value for key, value in delta.items() if key != "type")
+    return True  # block and message starts and stops, message_delta, errors
+
+
 def _shown(name: str) -> str:
     return name if name.isidentifier() and len(name) <= 40 else ""
 

@@ -360,6 +360,8 @@ def test_models_with_a_repeating_cursor_stop(run, hostile) -> None:
     assert r.code == 0, r.err
     assert len(hostile.requests) == 2  # the second page repeats the cursor: stop there
     assert hostile.requests[1].path.endswith("after_id=m1")
+    assert json.loads(r.out) == [page["data"][0]] * 2
+    assert "may be incomplete" in r.err and "cursor" in r.err  # not silently cut short
 
 
 def test_models_pages_are_capped(run, hostile) -> None:
@@ -375,6 +377,7 @@ def test_models_pages_are_capped(run, hostile) -> None:
     r = run("models", "--json", env={"ANTHROPIC_BASE_URL": hostile.url}, timeout=60)
     assert r.code == 0, r.err
     assert len(hostile.requests) == 100
+    assert "may be incomplete" in r.err and "100 pages" in r.err  # not silently cut short
 
 
 @pytest.mark.parametrize(

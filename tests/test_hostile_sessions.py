@@ -462,6 +462,32 @@ def test_a_failed_save_keeps_the_reply_in_a_recovery_file(run, api, home):
     ]
 
 
+def test_a_recovery_file_keeps_its_images_through_blob_collection(run, api, home, tmp_path):
+    """Blob GC looks only at the sessions folder: a recovery file holding references would
+    lose its images before the user imports it (issue 9 audit, C4)."""
+    from test_images import make_image
+
+    image = tmp_path / "red.png"
+    image.write_bytes(make_image("PNG"))
+    assert run("ask", "-S", "s", "-i", str(image), "what is it").code == 0
+    sent_first = api.last_body["messages"][0]["content"][0]
+    api.pace = _break_the_save(home, "s")
+    assert run("ask", "-S", "s", "more").code == 6
+    api.pace = None
+    (kept,) = list((home / "cache" / "claude-cli" / "recovered").iterdir())
+    spath(home, "s").rmdir()
+    blobs = home / "data" / "claude-cli" / "blobs"
+    for blob in blobs.iterdir():
+        os.utime(blob, (0, 0))  # an hour and more later
+    assert run("ask", "-S", "other", "x").code == 0
+    assert run("sessions", "delete", "--yes", "other").code == 0  # collects unused blobs
+    restored = run("sessions", "import", "back", str(kept))
+    assert restored.code == 0, restored.err
+    sent = run("ask", "-S", "back", "and?")
+    assert sent.code == 0, sent.err
+    assert api.last_body["messages"][0]["content"][0] == sent_first  # the same image again
+
+
 def test_the_chat_survives_a_failed_save(env_chat):
     h, api, home = env_chat
     api.pace = _break_the_save(home, "t")

@@ -925,7 +925,7 @@ def keep_recovery(
     before: bytes | None = None,
 ) -> str:
     """Write the conversation with its new exchange as a session file (0600) where
-    one can be written; returns a sentence saying where, for the error. The
+    one can be written, images inline; returns a sentence saying where, for the error. The
     history is the stored session's, or the one read before the reply (`before`)
     when the file cannot be read any more."""
     doc = new_doc(name, model, system)
@@ -944,6 +944,12 @@ def keep_recovery(
         doc["usage"] = dict(stored["usage"])
         doc["created"] = stored.get("created") or doc["created"]
     doc["messages"] += [user] + ([assistant] if assistant is not None else [])
+    try:
+        # Self-contained: blob GC counts only the sessions folder, so a reference kept
+        # here would lose its image before the user imports the file.
+        doc["messages"] = inline(doc["messages"])
+    except SessionError:
+        pass  # an image already gone: keep the references rather than lose the reply
     if usage is not None:
         add_usage(doc, reply_model or model, usage)
     raw = without_surrogates(dumps(doc)).encode("utf-8")

@@ -42,7 +42,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -944,12 +944,11 @@ def keep_recovery(
         doc["usage"] = dict(stored["usage"])
         doc["created"] = stored.get("created") or doc["created"]
     doc["messages"] += [user] + ([assistant] if assistant is not None else [])
-    try:
-        # Self-contained: blob GC counts only the sessions folder, so a reference kept
-        # here would lose its image before the user imports the file.
+    # Self-contained: blob GC counts only the sessions folder, so a reference kept here
+    # would lose its image before the user imports the file. An image already gone
+    # (SessionError): the references stay, rather than losing the reply.
+    with suppress(SessionError):
         doc["messages"] = inline(doc["messages"])
-    except SessionError:
-        pass  # an image already gone: keep the references rather than lose the reply
     if usage is not None:
         add_usage(doc, reply_model or model, usage)
     raw = without_surrogates(dumps(doc)).encode("utf-8")

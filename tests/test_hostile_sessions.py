@@ -593,6 +593,48 @@ def test_sigterm_during_a_reply_keeps_it_like_ctrl_c_then_exits(api, cli_env, ho
     ]
 
 
+def test_the_chat_keeps_a_reply_with_malformed_usage_and_goes_on(api, cli_env, home):
+    """Audit C1/D2c: the text arrived whole, only its usage is malformed. The REPL shows
+    the error, keeps the reply (no "/retry" to pay again) and the next message goes on."""
+    from hostile_server import MESSAGE_STOP, event, message_delta, message_start, text_events
+
+    start = event("message_start", message_start())
+    api.reply(
+        raw_sse=b"".join(
+            [start, *text_events("Paid words"), message_delta(usage=[1, 2]), MESSAGE_STOP]
+        )
+    )
+    api.reply("second answer")
+    child = spawn(
+        ["chat", "-S", "mu"], {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}, rows=24, cols=200
+    )
+    child.expect("›")
+    child.send("first\r")
+    child.expect("Paid words")
+    child.expect(
+        "error: protocol error: [^\r\n]*usage is not an object; the reply is kept in session mu"
+    )
+    child.expect("›")
+    assert "/retry sends it again" not in child.before
+    child.send("second\r")
+    child.expect("second answer")
+    child.expect("›")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [(m["role"], m["content"]) for m in load(home, "mu")["messages"]] == [
+        ("user", "first"),
+        ("assistant", "Paid words"),
+        ("user", "second"),
+        ("assistant", "second answer"),
+    ]
+    assert api.messages_requests[1].body["messages"][1] == {
+        "role": "assistant",
+        "content": "Paid words",
+    }
+
+
 def test_sighup_at_the_prompt_leaves_cleanly(api, cli_env, home):
     child = _chat_pty(cli_env, "--session", "hup")
     child.kill(signal.SIGHUP)

@@ -8,6 +8,7 @@ The real CLI runs against the real fake server; what the user would see on stder
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import sys
@@ -296,3 +297,56 @@ def test_curl_shows_api_key_command_as_config_show_does(run, api, home: Path) ->
     assert "api_key_command (config.toml): echo …" in curl.out
     shown = run("config", "show", env=env)
     assert "echo …" in shown.out and "hunter2notakey" not in shown.out
+
+
+RAW_DANGER = ("\x1b]52", "\x1b]0;pwned", "\x1b[2J", "\x1bP1$", "\x9b", "\u202e", "\u2066")
+
+
+def test_in_chat_hostile_session_fields_and_server_errors_are_made_visible(
+    run, api, cli_env, home: Path
+) -> None:
+    """A session file's name, system and model, and a server's error text, reach the chat
+    header, /system, /sessions, /usage and /model: each is shown made visible, never raw."""
+    import pexpect
+
+    from terminal import emulate, spawn
+
+    assert run("ask", "-S", "evil", "hi").code == 0
+    path = home / "data" / "claude-cli" / "sessions" / "evil.json"
+    doc = json.loads(path.read_text())
+    doc["name"] = "evil" + HOSTILE
+    doc["system"] = "be nice" + HOSTILE
+    doc["model"] = "claude-evil" + HOSTILE
+    for reply in doc["replies"]:
+        reply["model"] = "claude-evil" + HOSTILE
+    path.write_text(json.dumps(doc))
+    api.fail(400, error_type="invalid_request_error" + OSC0, message="no " + HOSTILE)
+    env = {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = spawn(["chat", "-S", "evil"], env, rows=40, cols=200)
+    child.logfile_read = io.StringIO()  # every byte the terminal was sent
+    child.expect("›")
+    steps = [
+        ("/system", "be nice"),
+        ("/sessions", "hi"),
+        ("/usage", "session evil"),
+        ("/model", "model: "),
+        ("hello", "error: "),
+        ("/usage", "session evil"),
+    ]
+    for line, shown in steps:  # each answer is awaited before the next line is typed
+        child.send(line + "\r")
+        child.expect_exact(shown)
+        child.expect_exact("›")
+    child.send("/exit\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    raw = child.logfile_read.getvalue() if child.logfile_read else ""
+    assert raw
+    for danger in RAW_DANGER:
+        assert danger not in raw, danger
+    screen = emulate(raw, 40, 200)
+    assert screen.title == ""
+    text = screen.text
+    assert "be nice^[]52;c;" in text  # /system
+    assert "claude-evil^[]52;c;" in text  # header, /model, /usage
+    assert "no ^[]52;c;" in text and "<U+202E>gnp.exe" in text  # the server's error

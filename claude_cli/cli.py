@@ -134,8 +134,12 @@ RetriesOpt = Annotated[
 
 def _timeout(value: float | None) -> float | None:
     # click's range lets nan through (every comparison with it is false).
-    if value is not None and not 0.001 <= value <= 86400:
-        raise typer.BadParameter(f"{value} is not a number of seconds from 0.001 to 86400")
+    from claude_cli.config import MAX_TIMEOUT, MIN_TIMEOUT
+
+    if value is not None and not MIN_TIMEOUT <= value <= MAX_TIMEOUT:
+        raise typer.BadParameter(
+            f"{value} is not a number of seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}"
+        )
     return value
 
 

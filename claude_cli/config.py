@@ -16,7 +16,7 @@ from typing import Any
 
 from claude_cli.errors import ConfigError
 from claude_cli.model_rules import DEFAULT_MODEL, DEFAULT_PREFILL_MODEL
-from claude_cli.redact import redact_url, register, split_userinfo
+from claude_cli.redact import redact_url, register, register_userinfo, split_userinfo
 
 APP_NAME = "claude-cli"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -24,8 +24,11 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 # use, still served for every model, and the only one under which
 # `--temperature` means anything (2026-10-21 rejects sampling parameters).
 DEFAULT_API_VERSION = "2023-06-01"
-# A day: longer is a typo (or inf, which httpx cannot take), not a timeout.
 MAX_RETRIES = 20  # each waits up to 8 s (60 s when the server asks): enough
+# One range for every source of a timeout (flag, environment, config file, `config set`).
+# Under a millisecond no reply can arrive, so it is a typo; over a day is a typo too
+# (or inf, which httpx cannot take).
+MIN_TIMEOUT = 0.001
 MAX_TIMEOUT = 86400.0
 
 
@@ -186,12 +189,13 @@ def coerce(key: str, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}") from None
     if key == "max_retries" and result > MAX_RETRIES:
         raise ConfigError(f"{where}: 'max_retries' is out of range: {value!r} (at most 20)")
-    if result < 0 or (key == "max_tokens" and result < 1) or (key == "timeout" and result <= 0):
-        raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
-    if key == "timeout" and result > MAX_TIMEOUT:
+    if key == "timeout" and not MIN_TIMEOUT <= result <= MAX_TIMEOUT:
         raise ConfigError(
-            f"{where}: 'timeout' is out of range: {value!r} (at most {MAX_TIMEOUT:g} s, a day)"
+            f"{where}: 'timeout' is out of range: {value!r} "
+            f"(give seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}, a day)"
         )
+    if result < 0 or (key == "max_tokens" and result < 1):
+        raise ConfigError(f"{where}: '{key}' is out of range: {value!r}")
     return result
 
 
@@ -246,9 +250,8 @@ def load_settings(flags: dict[str, Any] | None = None, *, path: Path | None = No
         if value is not None:
             setattr(settings, key, coerce(key, value, f"option --{key.replace('_', '-')}"))
             settings.sources[key] = "flag"
+    register_userinfo(settings.base_url)  # before it is split off: the forms as typed
     settings.base_url, settings.base_url_auth = split_userinfo(settings.base_url.rstrip("/"))
-    if settings.base_url_auth:
-        register(settings.base_url_auth[1])
     if settings.base_url.endswith("/v1"):
         # A common copy from other clients' settings: we add /v1/messages ourselves.
         settings.base_url = settings.base_url[:-3]

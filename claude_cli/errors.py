@@ -8,6 +8,7 @@
     ├── TransportError        could not reach the API / timed out (exit 4)
     ├── StreamInterrupted     the reply broke off mid-stream (exit 5)
     │   ├── ProtocolError     the server sent something malformed (exit 5)
+    │   │   └── FlawedReply   ...only around a reply that arrived whole: it is kept
     │   └── StreamApiError    an `error` event mid-stream; also an ApiError (exit 1,
     │                         or 5 when it is a retryable one that outlasted the retries)
     ├── SessionError          a session file or name is at fault (exit 6)
@@ -127,6 +128,20 @@ class StreamInterrupted(CliError):
 
 class ProtocolError(StreamInterrupted):
     """The server broke the protocol (a malformed event or body): not worth re-sending."""
+
+
+class FlawedReply(ProtocolError):
+    """The reply's content arrived whole, but what came with it is malformed (its usage,
+    the message_delta's delta). It was paid for, so `reply` (the Message as it came, with
+    no "usage" when that was the flaw) is shown and kept before the error is reported."""
+
+    def __init__(self, message: str, reply: dict) -> None:
+        super().__init__(message)
+        self.reply = reply
+
+    def kept(self, where: str) -> ProtocolError:
+        """The error to report once the reply is kept: it says where."""
+        return ProtocolError(f"{self.message}; {where}")
 
 
 class StreamApiError(ApiError, StreamInterrupted):

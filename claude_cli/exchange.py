@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from claude_cli.api.capabilities import Capabilities, Registry, capability_shaped, fetcher
 from claude_cli.config import Credentials, Settings, resolve_credentials
-from claude_cli.errors import ApiError, Interrupted, OutputError, StreamInterrupted
+from claude_cli.errors import (
+    ApiError,
+    FlawedReply,
+    Interrupted,
+    OutputError,
+    StreamInterrupted,
+)
 from claude_cli.request.body import Prepared, RequestOptions
 from claude_cli.terminal.raw_render import RawRenderer, Renderer
 from claude_cli.terminal.term import ReaderLeft, Streams
@@ -385,6 +391,12 @@ def _send(
             more = one(continuation(prepared.body, message["content"]))
             message = merged(message, more)
         renderer.release()  # an empty reply is still the prefill
+    except FlawedReply as e:  # shown whole; the caller keeps it, then reports the flaw
+        renderer.release()
+        renderer.finish()
+        if json_out:
+            _print_json(e.reply, streams)
+        raise
     except StreamInterrupted:
         renderer.finish()
         raise
@@ -405,17 +417,21 @@ def _send(
         ) from None
     renderer.finish()
     if json_out:
-        with _output_may_fail():
-            if streams.stdout_tty:
-                from claude_cli.terminal.richout import print_json
-
-                print_json(streams.stdout, message)  # indented, highlighted, made safe
-            else:
-                streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
-                streams.stdout.flush()
+        _print_json(message, streams)
     if usage:
         show_usage(message, streams)
     return message
+
+
+def _print_json(message: dict[str, Any], streams: Streams) -> None:
+    with _output_may_fail():
+        if streams.stdout_tty:
+            from claude_cli.terminal.richout import print_json
+
+            print_json(streams.stdout, message)  # indented, highlighted, made safe
+        else:
+            streams.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+            streams.stdout.flush()
 
 
 def show_usage(message: dict[str, Any], streams: Streams) -> None:

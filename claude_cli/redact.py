@@ -30,6 +30,40 @@ def register(secret: str | None) -> None:
         _registered.add(secret)
 
 
+def register_userinfo(url: str) -> None:
+    """Hide every form of a URL's credentials that a server may echo: decoded, as typed
+    (percent-encoded), and the Basic-auth token sent from them (base64 of user:password)."""
+    match = _USERINFO.match(url)
+    if not match:
+        return
+    import base64
+    from urllib.parse import unquote
+
+    raw = match.group(2)
+    raw_user, colon, raw_password = raw.partition(":")
+    raw_secret = raw_password if colon else raw_user  # a lone user name is a token
+    decoded = f"{unquote(raw_user)}:{unquote(raw_password)}"
+    for secret in (raw_secret, unquote(raw_secret), raw, decoded if colon else ""):
+        register(secret)
+    for pair in (raw, decoded):  # httpx sends the decoded pair; a gateway may take it as typed
+        register(base64.b64encode(pair.encode("utf-8", "replace")).decode("ascii"))
+
+
+def command_shown(command: str) -> str:
+    """The program a command runs, not its arguments: `echo hunter2` prints its own
+    argument, and no pattern can tell a key that does not look like one."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    if not words:
+        return ""
+    program = _KEY_SHAPE.sub("sk-ant-…", words[0])
+    return program + " …" if len(words) > 1 else program
+
+
 def _secrets() -> list[str]:
     found = set(_registered)
     for name in CREDENTIAL_ENV:

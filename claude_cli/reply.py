@@ -12,7 +12,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from claude_cli.api.stream import MessageBuilder, TextDelta, ThinkingDelta
-from claude_cli.errors import ProtocolError, StreamApiError, StreamInterrupted
+from claude_cli.errors import FlawedReply, ProtocolError, StreamApiError, StreamInterrupted
 from claude_cli.model_rules import supports_prefill
 from claude_cli.request.payload import message_text
 
@@ -24,14 +24,23 @@ Note = Callable[[str], None]
 
 
 def fetch(client: Client, body: dict[str, Any], renderer: Renderer) -> dict[str, Any]:
-    """A non-streaming request, shown through the same renderer."""
-    message = client.create(body)  # its shape is checked: blocks are dicts, texts strings
+    """A non-streaming request, shown through the same renderer. A reply whose content
+    is good but whose usage is not is shown all the same, then reported (FlawedReply)."""
+    try:
+        message = client.create(body)  # its shape is checked: blocks are dicts, texts strings
+    except FlawedReply as e:
+        _show(e.reply, renderer)
+        raise
+    _show(message, renderer)
+    return message
+
+
+def _show(message: dict[str, Any], renderer: Renderer) -> None:
     for block in message["content"]:
         if block.get("type") == "thinking":
             renderer.thinking(block.get("thinking", ""))
         elif block.get("type") == "text":
             renderer.text(block.get("text", ""))
-    return message
 
 
 def stream_reply(
@@ -76,7 +85,14 @@ def stream_reply(
                         add(event)
             if held:
                 renderer.text(held)
+            if builder.flaw is not None:  # the content is whole: kept, then reported
+                raise FlawedReply(builder.flaw.message, _joined(prior_text, builder.message()))
             return _joined(prior_text, builder.message())
+        except FlawedReply as e:
+            if not builder.started:  # a JSON answer to the stream request: not shown yet
+                _show(e.reply, renderer)
+                e.reply = _joined(prior_text, e.reply)
+            raise
         except StreamInterrupted as e:
             got = builder.text()
             can_go_on = resumes > 0 and (not got or _may_prefill(attempt_body))

@@ -55,6 +55,28 @@ def test_timeout_from_the_config_file(run, api, cfg: Path, value: str) -> None:
     assert str(cfg) in line and "'timeout'" in line
 
 
+@pytest.mark.parametrize("value", ["1e-320", "1e-7", "0.0009"])
+def test_a_tiny_timeout_is_refused_from_every_source(run, api, cfg: Path, value: str) -> None:
+    """The flag's range (0.001 to 86400 s) holds for the environment, the file and `config set`:
+    a timeout no reply can meet is a typo, not a network failure to report later."""
+    assert run("ask", "--timeout", value, "hi").code == USAGE
+    from_env = run("ask", "hi", env={"CLAUDE_CLI_TIMEOUT": value})
+    assert from_env.code == CONFIG, from_env.err
+    line = one_line_error(from_env.err)
+    assert "CLAUDE_CLI_TIMEOUT" in line and "'timeout'" in line and "0.001" in line
+    cfg.write_text(f"timeout = {value}\n")
+    from_file = run("ask", "hi")
+    assert from_file.code == CONFIG, from_file.err
+    assert str(cfg) in one_line_error(from_file.err)
+    cfg.unlink()
+    by_set = run("config", "set", "timeout", value)
+    assert by_set.code == CONFIG, by_set.err
+    assert "'timeout'" in one_line_error(by_set.err)
+    assert not cfg.exists()
+    assert api.requests == []
+    assert run("config", "set", "timeout", "0.001").code == 0  # the least is allowed
+
+
 def test_config_set_refuses_an_infinite_timeout(run, api, cfg: Path) -> None:
     r = run("config", "set", "timeout", "inf")
     assert r.code == CONFIG, r.err

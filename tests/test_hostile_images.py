@@ -292,6 +292,20 @@ def test_a_bad_deadline_setting_is_named(run, api):
     assert r.code == 2 and "CLAUDE_CLI_DOWNLOAD_TIMEOUT='nan'" in r.err
 
 
+def test_a_zero_deadline_is_refused_in_words_that_refuse_it(run, api):
+    """0 is refused, so the message must not say "between 0 and 3600"."""
+    r = run(
+        "ask",
+        "--download",
+        "-i",
+        "http://127.0.0.1:9/x.png",
+        "hi",
+        env={"CLAUDE_CLI_DOWNLOAD_TIMEOUT": "0"},
+    )
+    assert r.code == 2 and "CLAUDE_CLI_DOWNLOAD_TIMEOUT='0'" in r.err
+    assert "between 0 and" not in r.err and "above 0" in r.err
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

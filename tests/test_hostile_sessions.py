@@ -462,6 +462,32 @@ def test_a_failed_save_keeps_the_reply_in_a_recovery_file(run, api, home):
     ]
 
 
+def test_a_recovery_file_keeps_its_images_through_blob_collection(run, api, home, tmp_path):
+    """Blob GC looks only at the sessions folder: a recovery file holding references would
+    lose its images before the user imports it (issue 9 audit, C4)."""
+    from test_images import make_image
+
+    image = tmp_path / "red.png"
+    image.write_bytes(make_image("PNG"))
+    assert run("ask", "-S", "s", "-i", str(image), "what is it").code == 0
+    sent_first = api.last_body["messages"][0]["content"][0]
+    api.pace = _break_the_save(home, "s")
+    assert run("ask", "-S", "s", "more").code == 6
+    api.pace = None
+    (kept,) = list((home / "cache" / "claude-cli" / "recovered").iterdir())
+    spath(home, "s").rmdir()
+    blobs = home / "data" / "claude-cli" / "blobs"
+    for blob in blobs.iterdir():
+        os.utime(blob, (0, 0))  # an hour and more later
+    assert run("ask", "-S", "other", "x").code == 0
+    assert run("sessions", "delete", "--yes", "other").code == 0  # collects unused blobs
+    restored = run("sessions", "import", "back", str(kept))
+    assert restored.code == 0, restored.err
+    sent = run("ask", "-S", "back", "and?")
+    assert sent.code == 0, sent.err
+    assert api.last_body["messages"][0]["content"][0] == sent_first  # the same image again
+
+
 def test_the_chat_survives_a_failed_save(env_chat):
     h, api, home = env_chat
     api.pace = _break_the_save(home, "t")
@@ -565,6 +591,48 @@ def test_sigterm_during_a_reply_keeps_it_like_ctrl_c_then_exits(api, cli_env, ho
         {"role": "user", "content": "tell me a story"},
         {"role": "assistant", "content": "Once upon"},
     ]
+
+
+def test_the_chat_keeps_a_reply_with_malformed_usage_and_goes_on(api, cli_env, home):
+    """Audit C1/D2c: the text arrived whole, only its usage is malformed. The REPL shows
+    the error, keeps the reply (no "/retry" to pay again) and the next message goes on."""
+    from hostile_server import MESSAGE_STOP, event, message_delta, message_start, text_events
+
+    start = event("message_start", message_start())
+    api.reply(
+        raw_sse=b"".join(
+            [start, *text_events("Paid words"), message_delta(usage=[1, 2]), MESSAGE_STOP]
+        )
+    )
+    api.reply("second answer")
+    child = spawn(
+        ["chat", "-S", "mu"], {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}, rows=24, cols=200
+    )
+    child.expect("›")
+    child.send("first\r")
+    child.expect("Paid words")
+    child.expect(
+        "error: protocol error: [^\r\n]*usage is not an object; the reply is kept in session mu"
+    )
+    child.expect("›")
+    assert "/retry sends it again" not in child.before
+    child.send("second\r")
+    child.expect("second answer")
+    child.expect("›")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [(m["role"], m["content"]) for m in load(home, "mu")["messages"]] == [
+        ("user", "first"),
+        ("assistant", "Paid words"),
+        ("user", "second"),
+        ("assistant", "second answer"),
+    ]
+    assert api.messages_requests[1].body["messages"][1] == {
+        "role": "assistant",
+        "content": "Paid words",
+    }
 
 
 def test_sighup_at_the_prompt_leaves_cleanly(api, cli_env, home):

@@ -229,6 +229,98 @@ def test_a_malformed_non_streaming_reply_is_a_protocol_error(hostile, ask) -> No
     assert "usage.input_tokens" in one_line_error(r.err)
 
 
+FLAWED_METADATA = {
+    "usage is a list": message_delta(usage=[1, 2]),
+    "usage count is a string": message_delta(usage={"output_tokens": "5"}),
+    "delta is a string": event(
+        "message_delta", {"type": "message_delta", "delta": "x", "usage": {"output_tokens": 3}}
+    ),
+}
+
+
+def saved_session(home, name: str) -> dict:
+    return json.loads((home / "data" / "claude-cli" / "sessions" / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("case", FLAWED_METADATA, ids=list(FLAWED_METADATA))
+def test_a_whole_reply_with_malformed_metadata_is_kept(hostile, ask, home, case: str) -> None:
+    """The text arrived whole and was paid for: only what came with it is malformed. It is
+    shown and saved (usage unknown), then the protocol error; the next ask carries it."""
+    flawed = stream(START, text_events("the paid text"), FLAWED_METADATA[case], MESSAGE_STOP)
+    hostile.script(flawed, reply_stream("next"))
+    r = ask("-S", "s", "hi")
+    assert r.code == 5, r.err
+    line = one_line_error(r.err)
+    assert "protocol error" in line and "kept in session s" in line
+    assert r.out == "the paid text\n"
+    doc = saved_session(home, "s")
+    assert [(m["role"], m["content"]) for m in doc["messages"]] == [
+        ("user", "hi"),
+        ("assistant", "the paid text"),
+    ]
+    if "usage" in case:  # no counts made up: the reply is there, its usage is not
+        assert "usage unknown" in line and doc["replies"] == []
+    else:
+        assert [r["usage"]["output_tokens"] for r in doc["replies"]] == [3]
+    assert len(hostile.requests) == 1
+    again = ask("-S", "s", "and?")
+    assert again.code == 0, again.err
+    sent = json.loads(hostile.requests[1].body)["messages"]
+    assert sent[1] == {"role": "assistant", "content": "the paid text"}  # not paid again
+
+
+def test_an_unnamed_ask_keeps_a_reply_with_malformed_usage(hostile, ask, run) -> None:
+    hostile.script(stream(START, text_events("paid"), message_delta(usage=[1]), MESSAGE_STOP))
+    r = ask("hi")
+    assert r.code == 5, r.err
+    assert r.out == "paid\n"
+    assert "kept in session ask-" in one_line_error(r.err)
+    listed = run("sessions", "list")
+    assert "ask-" in listed.out
+
+
+@pytest.mark.parametrize("usage", [[1], {"input_tokens": "5"}])
+def test_a_non_streaming_reply_with_malformed_usage_is_shown_and_kept(
+    hostile, ask, home, usage
+) -> None:
+    message = {
+        "id": "m",
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "text", "text": "the paid text"}],
+        "stop_reason": "end_turn",
+        "usage": usage,
+    }
+    hostile.script(
+        Answer(200, {"content-type": "application/json"}, [json.dumps(message).encode()])
+    )
+    r = ask("--no-stream", "-S", "ns", "hi")
+    assert r.code == 5, r.err
+    assert r.out == "the paid text\n"
+    line = one_line_error(r.err)
+    assert "usage" in line and "kept in session ns, its usage unknown" in line
+    assert saved_session(home, "ns")["messages"][-1]["content"] == "the paid text"
+
+
+def test_a_reply_with_malformed_usage_whose_save_fails_goes_to_recovery(hostile, ask, home) -> None:
+    hostile.script(reply_stream("one"))
+    assert ask("-S", "rf", "first").code == 0
+    target = home / "data" / "claude-cli" / "sessions" / "rf.json"
+    chunks = stream(START, text_events("paid"), message_delta(usage=[1]), MESSAGE_STOP).body
+
+    def answer() -> Iterator[bytes]:  # the session's file becomes a folder while it comes
+        target.unlink()
+        target.mkdir()
+        yield from chunks
+
+    hostile.script(Answer(200, SSE_HEADERS, answer))
+    r = ask("-S", "rf", "hi")
+    assert r.out == "paid\n"
+    assert r.code == 6, r.err
+    (kept,) = list((home / "cache" / "claude-cli" / "recovered").iterdir())
+    assert json.loads(kept.read_text())["messages"][-1]["content"] == "paid"
+
+
 # -- transport -----------------------------------------------------------------------
 
 
@@ -250,6 +342,31 @@ def test_comments_forever_do_not_defeat_the_timeout(hostile, ask) -> None:
     r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)
     assert r.code == 5
     assert "stalled" in one_line_error(r.err)
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [
+        {"type": "text_delta", "text": ""},
+        {"type": "input_json_delta", "partial_json": ""},
+        {"type": "signature_delta", "signature": ""},
+    ],
+)
+def test_empty_deltas_forever_do_not_defeat_the_timeout(hostile, ask, delta) -> None:
+    """A delta that adds nothing is a keep-alive in disguise: it must not reset --timeout."""
+    nothing = event(
+        "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+    )
+    block = text_events("")[0]  # content_block_start
+    hostile.script(Answer(200, SSE_HEADERS, lambda: _after(START + block, nothing), delay=0.1))
+    r = ask("--timeout", "1", "--max-retries", "0", "hi", timeout=30)  # bounds a hang only
+    assert r.code == 5, r.err
+    assert "stalled" in one_line_error(r.err)
+
+
+def _after(first: bytes, again: bytes) -> Iterator[bytes]:
+    yield first
+    yield from endless(again)()
 
 
 def test_a_trickling_non_streaming_body_meets_an_overall_deadline(hostile, ask) -> None:
@@ -335,6 +452,8 @@ def test_models_with_a_repeating_cursor_stop(run, hostile) -> None:
     assert r.code == 0, r.err
     assert len(hostile.requests) == 2  # the second page repeats the cursor: stop there
     assert hostile.requests[1].path.endswith("after_id=m1")
+    assert json.loads(r.out) == [page["data"][0]] * 2
+    assert "may be incomplete" in r.err and "cursor" in r.err  # not silently cut short
 
 
 def test_models_pages_are_capped(run, hostile) -> None:
@@ -350,6 +469,7 @@ def test_models_pages_are_capped(run, hostile) -> None:
     r = run("models", "--json", env={"ANTHROPIC_BASE_URL": hostile.url}, timeout=60)
     assert r.code == 0, r.err
     assert len(hostile.requests) == 100
+    assert "may be incomplete" in r.err and "100 pages" in r.err  # not silently cut short
 
 
 @pytest.mark.parametrize(

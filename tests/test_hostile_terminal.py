@@ -8,6 +8,7 @@ The real CLI runs against the real fake server; what the user would see on stder
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import sys
@@ -257,3 +258,95 @@ def test_lone_surrogates_in_model_text_never_become_raw_c1_bytes(
     assert child.exitstatus == 0, raw
     assert not {0x9B, 0x9C, 0x9D} & set(raw), raw
     assert "PWNED" in raw.decode("utf-8", "replace")
+
+
+def test_every_form_of_a_base_url_password_is_masked_in_echoes(run, api) -> None:
+    """A gateway echoing the Basic header we sent, or the password as typed in the URL
+    (percent-encoded), must not print it: base64 decodes to the password."""
+    host = api.url.removeprefix("http://")
+    sent = base64.b64encode(b"user:TOK@PW123").decode()
+    typed = base64.b64encode(b"user:TOK%40PW123").decode()
+    api.fail(
+        401,
+        "authentication_error",
+        f"Authorization: Basic {sent}; as typed {typed}; raw TOK%40PW123; decoded TOK@PW123",
+    )
+    r = run(
+        "ask",
+        "--max-retries",
+        "0",
+        "hi",
+        env={"ANTHROPIC_BASE_URL": f"http://user:TOK%40PW123@{host}"},
+    )
+    assert r.code == 1, r.err
+    assert api.requests[-1].headers["authorization"] == f"Basic {sent}"  # sent, not shown
+    for leaked in (sent, typed, "TOK%40PW123", "TOK@PW123", "PW123"):
+        assert leaked not in r.err
+    assert "Authorization: Basic ***" in r.err
+
+
+def test_curl_shows_api_key_command_as_config_show_does(run, api, home: Path) -> None:
+    """`echo SECRET` prints its own argument: --curl hides it like `config show`."""
+    cfg = home / "config" / "claude-cli" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('api_key_command = "echo hunter2notakey"\n')
+    env = {"ANTHROPIC_API_KEY": None}
+    curl = run("ask", "--curl", "hi", env=env)
+    assert curl.code == 0, curl.err
+    assert "hunter2notakey" not in curl.out + curl.err
+    assert "api_key_command (config.toml): echo …" in curl.out
+    shown = run("config", "show", env=env)
+    assert "echo …" in shown.out and "hunter2notakey" not in shown.out
+
+
+RAW_DANGER = ("\x1b]52", "\x1b]0;pwned", "\x1b[2J", "\x1bP1$", "\x9b", "\u202e", "\u2066")
+
+
+def test_in_chat_hostile_session_fields_and_server_errors_are_made_visible(
+    run, api, cli_env, home: Path
+) -> None:
+    """A session file's name, system and model, and a server's error text, reach the chat
+    header, /system, /sessions, /usage and /model: each is shown made visible, never raw."""
+    import pexpect
+
+    from terminal import emulate, spawn
+
+    assert run("ask", "-S", "evil", "hi").code == 0
+    path = home / "data" / "claude-cli" / "sessions" / "evil.json"
+    doc = json.loads(path.read_text())
+    doc["name"] = "evil" + HOSTILE
+    doc["system"] = "be nice" + HOSTILE
+    doc["model"] = "claude-evil" + HOSTILE
+    for reply in doc["replies"]:
+        reply["model"] = "claude-evil" + HOSTILE
+    path.write_text(json.dumps(doc))
+    api.fail(400, error_type="invalid_request_error" + OSC0, message="no " + HOSTILE)
+    env = {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = spawn(["chat", "-S", "evil"], env, rows=40, cols=200)
+    child.logfile_read = io.StringIO()  # every byte the terminal was sent
+    child.expect("›")
+    steps = [
+        ("/system", "be nice"),
+        ("/sessions", "hi"),
+        ("/usage", "session evil"),
+        ("/model", "model: "),
+        ("hello", "error: "),
+        ("/usage", "session evil"),
+    ]
+    for line, shown in steps:  # each answer is awaited before the next line is typed
+        child.send(line + "\r")
+        child.expect_exact(shown)
+        child.expect_exact("›")
+    child.send("/exit\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    raw = child.logfile_read.getvalue() if child.logfile_read else ""
+    assert raw
+    for danger in RAW_DANGER:
+        assert danger not in raw, danger
+    screen = emulate(raw, 40, 200)
+    assert screen.title == ""
+    text = screen.text
+    assert "be nice^[]52;c;" in text  # /system
+    assert "claude-evil^[]52;c;" in text  # header, /model, /usage
+    assert "no ^[]52;c;" in text and "<U+202E>gnp.exe" in text  # the server's error

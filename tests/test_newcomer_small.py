@@ -62,17 +62,19 @@ def test_curl_says_when_the_key_comes_from_api_key_command(run, api, home, tmp_p
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_curl_runs_the_api_key_command_itself(run, api, home, cli_env, tmp_path):
-    keyfile = tmp_path / "key"
-    keyfile.write_text(API_KEY + "\n")
+    # A bare program (no arguments to hide) is printed as it is, so the shell runs it.
+    keyfile = tmp_path / "print-key"
+    keyfile.write_text(f"#!/bin/sh\necho {API_KEY}\n")
+    keyfile.chmod(0o700)
     config = home / "config" / "claude-cli" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f"api_key_command = 'cat {keyfile}'\n")
+    config.write_text(f"api_key_command = '{keyfile}'\n")
     env = {**cli_env}
     env.pop("ANTHROPIC_API_KEY")
     printed = run("ask", "--curl", "--no-stream", "hi", env={"ANTHROPIC_API_KEY": None})
     assert printed.code == 0, printed.err
     assert "# the key comes from api_key_command" in printed.out
-    assert f'ANTHROPIC_API_KEY="$(cat {keyfile})"' in printed.out
+    assert f'ANTHROPIC_API_KEY="$({keyfile})"' in printed.out
     done = subprocess.run(["sh"], input=printed.out.encode(), capture_output=True, env=env)
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)["content"][0]["text"] == "You said: hi"

@@ -32,6 +32,7 @@ from claude_cli.api.stream import (
     Other,
     StreamError,
     bad,
+    carries,
     check_message,
     events_from_message,
     parse_event,
@@ -215,6 +216,8 @@ class Client:
             headers["anthropic-beta"] = ",".join(betas)
         self.max_retries = max_retries
         self.on_retry = on_retry
+        # Why the last list_models() stopped before the server said it had no more, if so.
+        self.models_cut_short: str | None = None
         self._read_timeout = timeout
         # Scrubbed from any httpx error text we show (a token also without "Bearer ").
         self._secrets = [
@@ -294,7 +297,7 @@ class Client:
                         event = parse_event(sse.data, sse.event)
                         if event is None:
                             continue
-                        progress = True
+                        progress = progress or carries(event)
                         if type(event) is Other:
                             complete = complete or event.name in ENDINGS
                         elif type(event) is StreamError:
@@ -306,7 +309,7 @@ class Client:
                     elif now - last > idle:
                         raise StreamInterrupted(
                             f"the reply stalled: no event for {idle:g} s, only keep-alives "
-                            "(raise --timeout)"
+                            "or empty deltas (raise --timeout)"
                         )
                 for sse in decoder.flush():
                     try:
@@ -332,9 +335,11 @@ class Client:
 
     def list_models(self, page_size: int = 100) -> Iterator[dict[str, Any]]:
         """Every model `GET /v1/models` lists, following pagination. Stops when
-        `has_more` is false, when the cursor repeats, or after MAX_PAGES pages."""
+        `has_more` is false, when the cursor repeats, or after MAX_PAGES pages; in the
+        last two cases `models_cut_short` says why (the list may be incomplete)."""
         after: str | None = None
         seen: set[str] = set()
+        self.models_cut_short = None
         for _ in range(MAX_PAGES):
             params: dict[str, str | int] = {"limit": page_size}
             if after:
@@ -356,9 +361,12 @@ class Client:
             if not page.get("has_more") or type(last_id) is not str or not last_id:
                 return
             if last_id in seen:
-                return  # the cursor did not move: following it would loop forever
+                # The cursor did not move: following it would loop forever.
+                self.models_cut_short = f"the server repeated the page cursor {last_id!r}"
+                return
             seen.add(last_id)
             after = last_id
+        self.models_cut_short = f"stopped after {MAX_PAGES} pages"
 
     def get_model(self, model_id: str) -> dict[str, Any]:
         """One model's entry, `GET /v1/models/{id}` (an ApiError 404 when unknown)."""

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from claude_cli.errors import ProtocolError
+from claude_cli.errors import FlawedReply, ProtocolError
 
 
 @dataclass(slots=True)
@@ -128,6 +128,18 @@ def parse_event(data: str, name: str = "") -> Event | None:
     return None  # ping and unknown event types are ignored, as the API asks
 
 
+def carries(event: Event) -> bool:
+    """Whether `event` moves the reply on, so counts against the idle deadline: an empty
+    text, thinking, JSON or signature delta adds nothing, however often it comes (a
+    gateway sending one every second would otherwise keep a dead reply alive forever)."""
+    if type(event) is TextDelta or type(event) is ThinkingDelta:
+        return bool(event.text)
+    if type(event) is Other and event.name == "content_block_delta":
+        delta = event.data.get("delta")
+        return any(value for key, value in delta.items() if key != "type")
+    return True  # block and message starts and stops, message_delta, errors
+
+
 def _shown(name: str) -> str:
     return name if name.isidentifier() and len(name) <= 40 else ""
 
@@ -194,7 +206,11 @@ def check_message(message: Any) -> dict[str, Any]:
     for block in content:
         check_block(block, "reply")
     if "usage" in message:
-        check_usage(message["usage"], "reply")
+        try:
+            check_usage(message["usage"], "reply")
+        except ProtocolError as e:  # the content is good and paid for: kept, usage unknown
+            reply = {k: v for k, v in message.items() if k != "usage"}
+            raise FlawedReply(e.message, reply) from None
     return message
 
 
@@ -239,6 +255,10 @@ class MessageBuilder:
         self.started = False
         self.stopped = False  # message_stop arrived
         self.finished = False  # message_delta arrived: every block is in
+        # A malformed message_delta (its usage or delta) after the content: the reply is
+        # still whole, so the caller keeps it and then reports this (errors.FlawedReply).
+        self.flaw: ProtocolError | None = None
+        self._usage_unknown = False
 
     @property
     def complete(self) -> bool:
@@ -360,16 +380,25 @@ class MessageBuilder:
         return False  # an unknown delta type: ignored, never fatal
 
     def _message_delta(self, data: dict[str, Any]) -> None:
+        self.finished = True
         delta = data.get("delta", {})
         if type(delta) is not dict:
-            raise bad("a message_delta whose delta is not an object")
-        usage = check_usage(data.get("usage", {}), "message_delta")
+            self.flaw = self.flaw or bad("a message_delta whose delta is not an object")
+            delta = {}
         self.base.update(delta)  # stop_reason, stop_details, container, and what comes
+        try:
+            usage = check_usage(data.get("usage", {}), "message_delta")
+        except ProtocolError as e:
+            self.flaw = self.flaw or e
+            self.base.pop("usage", None)  # unknown from now on: no half-true counts
+            self._usage_unknown = True
+            return
+        if self._usage_unknown:
+            return
         # Counts in message_delta are cumulative: the latest non-null value wins.
         merged = dict(self.base.get("usage") or {})
         merged.update({k: v for k, v in usage.items() if v is not None})
         self.base["usage"] = merged
-        self.finished = True
 
     def text(self) -> str:
         """All text received so far (finished and unfinished blocks)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from claude_cli.api.stream import whole_unicode
 from claude_cli.config import Settings
-from claude_cli.errors import CliError, ExitCode, UsageError
+from claude_cli.errors import CliError, ExitCode, FlawedReply, ProtocolError, UsageError
 from claude_cli.exchange import (
     Link,
     explain_stop,
@@ -210,10 +210,16 @@ def remember(
 
 
 def save_exchange(
-    name: str, settings: Settings, prepared: Prepared, message: dict[str, Any]
+    name: str,
+    settings: Settings,
+    prepared: Prepared,
+    message: dict[str, Any],
+    *,
+    usage_known: bool = True,
 ) -> None:
     """After a reply: the user turn (and a new system message), the reply as it came
-    (thinking blocks and signatures included, prefill joined) and usage."""
+    (thinking blocks and signatures included, prefill joined) and usage (none recorded
+    when the server's was malformed: `usage_known=False`)."""
     from claude_cli.store import session
 
     session.record_exchange(
@@ -223,7 +229,7 @@ def save_exchange(
         model=settings.model,
         reply_model=prepared.body["model"],
         system=settings.system,
-        usage=session.usage_of(message),
+        usage=session.usage_of(message) if usage_known else None,
         instruction=prepared.instruction,
         cut_off=message.get("stop_reason") == "max_tokens",
     )
@@ -350,9 +356,12 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
             return
         if name is not None and save:
             session.check_writable(name)  # fail before paying when the reply could not be saved
-        message = send(
-            settings, opts, prepared, streams, client=link.client, registry=link.registry
-        )
+        try:
+            message = send(
+                settings, opts, prepared, streams, client=link.client, registry=link.registry
+            )
+        except FlawedReply as e:  # paid and shown: kept before the error is reported
+            raise keep_flawed(e, name, save, settings, prepared) from None
     finally:
         link.close()
     kept = None  # how the session is continued (the cut-off hint says it)
@@ -413,3 +422,22 @@ def cut_off(settings: Settings, streams: Streams, kept: str | None = None) -> No
         raise CutOff(f"{said} (raise --max-tokens{more})")
     if not streams.stderr_tty:
         streams.note(said)
+
+
+def keep_flawed(
+    flawed: FlawedReply, name: str | None, save: bool, settings: Settings, prepared: Prepared
+) -> ProtocolError:
+    """A reply that arrived whole with malformed metadata (its usage, its message_delta)
+    is saved like any other (in `name`, or a new ask session), its usage unknown; a failed
+    save keeps it in a recovery file (SessionError). Returns the error to exit with (5)."""
+    from claude_cli.store import session
+
+    message = flawed.reply
+    if not save:
+        return flawed.kept("the reply was shown but not saved")
+    usage_known = "usage" in message
+    name = name or session.auto_name("ask")
+    save_exchange(name, settings, prepared, message, usage_known=usage_known)
+    return flawed.kept(
+        f"the reply is kept in session {name}" + ("" if usage_known else ", its usage unknown")
+    )

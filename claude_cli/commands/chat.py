@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_cli.api.capabilities import EFFORT_LEVELS, Capabilities, unknown
-from claude_cli.errors import CliError, Interrupted, SessionError, UsageError
+from claude_cli.errors import CliError, FlawedReply, Interrupted, SessionError, UsageError
 from claude_cli.request import conversation
 from claude_cli.request.body import Prepared, RequestOptions, shape
 from claude_cli.request.payload import user_turn
@@ -264,15 +264,19 @@ class Chat:
         renderer = _Recording(self.new_renderer())
         if not retry:
             self.failed = turn  # until a reply comes: an error keeps it for /retry
+        flawed: FlawedReply | None = None
         try:
             message = self.send(prepared, renderer, self.settings)
         except Interrupted:
             self.failed = None
             self._stopped(turn, renderer, retry)
             return
+        except FlawedReply as e:  # shown whole and paid: kept like any reply, then reported
+            message, flawed = e.reply, e
         self.failed = None
-        usage = session.usage_of(message)
-        self.last_usage = {"model": prepared.body["model"], "usage": usage}
+        known = flawed is None or "usage" in message
+        usage = session.usage_of(message) if known else None
+        self.last_usage = {"model": prepared.body["model"], "usage": usage} if known else None
         saved = dict(
             model=self.settings.model,
             reply_model=prepared.body["model"],
@@ -316,6 +320,9 @@ class Chat:
                 "the session changed during /retry: the new reply was added after the "
                 "newer turns (nothing was overwritten)"
             )
+        if flawed is not None:
+            unknown = "" if known else ", its usage unknown"
+            raise flawed.kept(f"the reply is kept in session {self.name}{unknown}")
         from claude_cli.exchange import explain_stop, refusal_line
 
         explain_stop(message, self.note)

@@ -23,7 +23,7 @@ from claude_cli.config import (
     shown_base_url,
 )
 from claude_cli.errors import ConfigError
-from claude_cli.redact import redact, redact_url
+from claude_cli.redact import command_shown, redact, redact_url
 from claude_cli.terminal.term import Streams, json_safe, sanitize
 
 # Things a user might try to `config set` that must never live in a file.
@@ -39,21 +39,6 @@ def key_hint(secret: str) -> str:
 def _hide_keys(text: str) -> str:
     """api_key_command may carry a key inline (`echo sk-ant-...`): do not show it."""
     return _KEY_LIKE.sub("sk-ant-…", text)
-
-
-def _command_shown(command: str) -> str:
-    """The program api_key_command runs, not its arguments: `echo hunter2` prints its
-    own argument, and no pattern can tell a key that does not look like one."""
-    import shlex
-
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
-    if not words:
-        return ""
-    program = _hide_keys(words[0])
-    return program + " …" if len(words) > 1 else program
 
 
 def env_source(key: str) -> str | None:
@@ -79,7 +64,7 @@ def credential_source(api_key_command: str | None) -> dict[str, Any]:
     if token:
         return {"source": "ANTHROPIC_AUTH_TOKEN", "value": key_hint(token)}
     if api_key_command:
-        return {"source": "api_key_command", "value": _command_shown(api_key_command)}
+        return {"source": "api_key_command", "value": command_shown(api_key_command)}
     return {"source": "none", "value": None}
 
 
@@ -90,7 +75,7 @@ def show_data() -> dict[str, Any]:
     for key in SETTING_KEYS:
         value = getattr(settings, key)
         if key == "api_key_command" and isinstance(value, str):
-            value = _command_shown(value)
+            value = command_shown(value)
         elif key == "base_url":
             value = shown_base_url(settings)
         elif isinstance(value, str):

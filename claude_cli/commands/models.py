@@ -193,6 +193,12 @@ def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
 
     with make_client(settings, streams) as client:
         models = [m for m in _listed(client) if isinstance(m, dict)]
+        cut_short = client.models_cut_short
+    if cut_short:  # stdout stays the data; the doubt goes to stderr
+        streams.note(
+            f"note: the list of models may be incomplete ({sanitize(cut_short)}; "
+            "the server said it had more)"
+        )
     if json_out:
         _json(streams, models)
     elif streams.stdout_tty:

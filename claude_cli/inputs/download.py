@@ -69,7 +69,9 @@ def deadline_seconds() -> float:
     except ValueError:
         value = float("nan")
     if not 0 < value <= 3600:  # also refuses nan and inf
-        raise UsageError(f"{DEADLINE_ENV}={sanitize(text)!r}: give seconds between 0 and 3600")
+        raise UsageError(
+            f"{DEADLINE_ENV}={sanitize(text)!r}: give seconds above 0 and at most 3600"
+        )
     return value
 
 

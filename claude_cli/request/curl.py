@@ -12,7 +12,7 @@ import os
 import shlex
 from typing import Any
 
-from claude_cli.redact import redact, redact_url, split_userinfo
+from claude_cli.redact import command_shown, redact_url, split_userinfo
 
 
 def redacted_headers(api_version: str) -> dict[str, str]:
@@ -44,11 +44,17 @@ def curl_command(
     else:
         auth = '"x-api-key: $ANTHROPIC_API_KEY"'
         if key_command and not env_key:
-            first = "# the key comes from api_key_command (config.toml)\n"
-            if redact(key_command) == key_command:
+            # Shown as `config show` shows it: the program, never its arguments (`echo
+            # hunter2` holds the key itself, and no pattern can tell every key).
+            shown = command_shown(key_command)
+            first = f"# the key comes from api_key_command (config.toml): {shown}\n"
+            if shown == key_command:  # a bare program: nothing hidden, so the shell runs it
                 first += f'ANTHROPIC_API_KEY="$({key_command})"\n'
-            else:  # the command holds a key itself: never printed
-                first += "# (it holds a key, so it is not shown: set ANTHROPIC_API_KEY first)\n"
+            else:
+                first += (
+                    "# (its arguments are not shown: set ANTHROPIC_API_KEY first, "
+                    'e.g. export ANTHROPIC_API_KEY="$(your api_key_command)")\n'
+                )
     lines = [
         f"curl -sS {_url_argument(url)}" + (" --no-buffer" if body.get("stream") else ""),
         f"  -H {auth}",

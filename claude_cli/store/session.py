@@ -42,7 +42,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -925,7 +925,7 @@ def keep_recovery(
     before: bytes | None = None,
 ) -> str:
     """Write the conversation with its new exchange as a session file (0600) where
-    one can be written; returns a sentence saying where, for the error. The
+    one can be written, images inline; returns a sentence saying where, for the error. The
     history is the stored session's, or the one read before the reply (`before`)
     when the file cannot be read any more."""
     doc = new_doc(name, model, system)
@@ -944,6 +944,11 @@ def keep_recovery(
         doc["usage"] = dict(stored["usage"])
         doc["created"] = stored.get("created") or doc["created"]
     doc["messages"] += [user] + ([assistant] if assistant is not None else [])
+    # Self-contained: blob GC counts only the sessions folder, so a reference kept here
+    # would lose its image before the user imports the file. An image already gone
+    # (SessionError): the references stay, rather than losing the reply.
+    with suppress(SessionError):
+        doc["messages"] = inline(doc["messages"])
     if usage is not None:
         add_usage(doc, reply_model or model, usage)
     raw = without_surrogates(dumps(doc)).encode("utf-8")

@@ -810,13 +810,13 @@ def fuzz_store(tmp_path_factory):
     session._known.clear()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)  # repeatable in CI
 @given(doc=DOC)
 def test_fuzz_session_documents(fuzz_store, doc):
     _everything_works_on(fuzz_store, json.dumps(doc).encode())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(raw=st.binary(max_size=200) | JSON.map(lambda v: json.dumps(v).encode()))
 def test_fuzz_session_bytes(fuzz_store, raw):
     _everything_works_on(fuzz_store, raw)

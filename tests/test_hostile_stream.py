@@ -665,3 +665,39 @@ def test_whitespace_held_back_is_shown_when_the_reply_cannot_go_on(hostile, ask)
     r = ask("-m", "claude-haiku-4-5", "--max-retries", "1", "--no-save", "hi")
     assert r.code == 5, r.err
     assert r.out == "cut here and here  \n"  # everything paid for is shown
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one image", "two images"])
+def test_describe_image_shows_and_keeps_a_description_with_malformed_usage(
+    hostile, run, home, tmp_path, many: bool
+) -> None:
+    from test_images import make_image, write
+
+    images = [write(tmp_path / f"{n}.png", make_image("PNG")) for n in ("a", "b")[: 1 + many]]
+    flawed = {
+        "id": "m",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-5-5",
+        "stop_reason": "end_turn",
+        "content": [{"type": "text", "text": "a red square"}],
+        "usage": [1],
+    }
+    good = {**flawed, "content": [{"type": "text", "text": "a blue one"}], "usage": {}}
+    good["usage"] = {"input_tokens": 5, "output_tokens": 3}
+    answers = [flawed, good][: 1 + many]
+    hostile.script(
+        *(
+            Answer(200, {"content-type": "application/json"}, [json.dumps(m).encode()])
+            for m in answers
+        )
+    )
+    r = run("describe-image", "-S", "pics", *images, env={"ANTHROPIC_BASE_URL": hostile.url})
+    assert r.code == 5, r.err
+    assert "a red square" in r.out  # paid for: shown
+    assert ("a blue one" in r.out) == many
+    assert "usage is not an object; the description is shown and kept, its usage unknown" in r.err
+    doc = saved_session(home, "pics")
+    texts = [m["content"] for m in doc["messages"] if m["role"] == "assistant"]
+    assert texts == ["a red square", "a blue one"][: 1 + many]  # kept, in order
+    assert [rep["usage"]["output_tokens"] for rep in doc["replies"]] == ([3] if many else [])

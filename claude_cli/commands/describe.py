@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from claude_cli.config import Settings, resolve_credentials
-from claude_cli.errors import CliError, Interrupted, UsageError
+from claude_cli.errors import CliError, FlawedReply, Interrupted, UsageError
 from claude_cli.exchange import Link, make_client, make_renderer
 from claude_cli.inputs.images import (
     MemoryBudget,
@@ -81,6 +81,7 @@ class Outcome:
     turn: dict[str, Any] | None = None  # the user turn, kept only for --session
     notes: list[str] = field(default_factory=list)  # what fitting changed, told in order
     data: Any = None  # --schema: the reply, parsed and checked
+    flaw: CliError | None = None  # shown and kept as paid for, then reported (FlawedReply)
 
 
 class Progress:
@@ -188,7 +189,7 @@ def open_session(
             session.assistant_turn(message, prefill),
             model=settings.model,
             system=settings.system,
-            usage=session.usage_of(message),
+            usage=session.usage_of(message) if "usage" in message else None,  # no made-up counts
             reply_model=message.get("model"),
         )
 
@@ -279,11 +280,17 @@ def run_describe(settings: Settings, opts: DescribeOptions, streams: Streams) ->
             del raw
         prepared = shape(settings, request_opts, prompt, lookup=link.lookup, images=[block])
         del block
+        flaw = None
         with send_slots:
-            message = client.create(prepared.body)
+            try:
+                message = client.create(prepared.body)
+            except FlawedReply as e:  # paid for: the description is shown and kept anyway
+                message = e.reply
+                kept = "the description is shown" + (" and kept" if record else "")
+                flaw = e.kept(kept + ("" if "usage" in message else ", its usage unknown"))
         turn = prepared.body["messages"][0] if record else None
         text = (prepared.prefill or "") + message_text(message)
-        outcome = Outcome(index, source, message, text, turn=turn, notes=notes)
+        outcome = Outcome(index, source, message, text, turn=turn, notes=notes, flaw=flaw)
         if schema is not None:
             from claude_cli.request.schema import SchemaMismatch, check
 
@@ -367,6 +374,16 @@ class _Printer:
         self.tokens_out = 0
 
     def show(self, outcome: Outcome) -> None:
+        self._show(outcome)
+        if outcome.error is None and outcome.flaw is not None:
+            outcome.error = outcome.flaw  # shown above; the exit status still tells
+            self.failures.append(outcome)
+            if self.many:
+                self.progress.error(
+                    f"claude-cli: error: {error_line(outcome)}", self.streams.stderr
+                )
+
+    def _show(self, outcome: Outcome) -> None:
         out = self.streams.stdout
         if outcome.error is not None:
             self.failures.append(outcome)

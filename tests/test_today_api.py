@@ -169,6 +169,47 @@ def test_show_thinking_on_a_budget_model_with_think(api, run) -> None:
     assert "hmm" in r.err
 
 
+def test_show_thinking_on_a_budget_model_asks_for_thinking_as_think_does(api, run) -> None:
+    """A budget-only model thinks only when asked: --show-thinking alone asks (the budget
+    --think gives there), rather than silently showing nothing."""
+    api.reply("ans", thinking="hm")
+    r = run("ask", "-m", "claude-haiku-4-5", "--show-thinking", "q")
+    assert r.code == 0, r.err
+    assert r.out == "ans\n" and "hm" in r.err
+    assert api.last_body["thinking"] == {
+        "type": "enabled",
+        "budget_tokens": 4096,
+        "display": "summarized",
+    }
+    assert api.last_body["max_tokens"] == 4096 + 4096
+    flag = run("ask", "-m", "claude-haiku-4-5", "--show-thinking", "--max-tokens", "900", "q")
+    assert one_line_error(flag)
+    assert "thinking's 4096-token budget must be below --max-tokens (900)" in flag.err
+
+
+def test_show_thinking_on_a_budget_model_in_chat(api, run) -> None:
+    api.reply("one", thinking="first thought")
+    api.reply("two", thinking="second thought")
+    lines = ["a", "/think off", "b"]
+    r = run("chat", "-m", "claude-haiku-4-5", "--show-thinking", input="\n".join(lines) + "\n")
+    assert r.code == 0, r.err
+    first, second = (q.body for q in api.messages_requests)
+    assert first["thinking"] == {"type": "enabled", "budget_tokens": 4096, "display": "summarized"}
+    assert second["thinking"] == {"type": "disabled"}
+    assert "first thought" in r.err
+
+
+def test_a_grown_max_tokens_stays_within_the_models_max_output(api, run) -> None:
+    # Haiku 4.5 writes at most 64K tokens: a 60,000 budget + the 4,096 default would be
+    # refused by the service, so max_tokens stops at the model's ceiling.
+    r = run("ask", "-m", "claude-haiku-4-5", "--think-budget", "60000", "q")
+    assert r.code == 0, r.err
+    assert api.last_body["max_tokens"] == 64_000
+    r = run("ask", "-m", "claude-haiku-4-5", "--think-budget", "64000", "q")
+    assert one_line_error(r) and "claude-haiku-4-5's max output of 64,000 tokens" in r.err
+    assert posts(api) == 1
+
+
 # -- effort ----------------------------------------------------------------------------
 
 

@@ -351,6 +351,43 @@ def test_refusal_shows_its_details_and_exits_7(api, run, stream) -> None:
     assert run("sessions", "show", "r").code == 0  # the paid reply was kept
 
 
+REFUSAL = {"type": "refusal", "category": "cyber", "explanation": "Nope."}
+
+
+def test_a_refusal_ends_a_piped_chat_with_exit_7(api, run, home) -> None:
+    api.reply("fine")
+    api.reply("I can't", stop_reason="refusal", stop_details=REFUSAL)
+    r = run("chat", "-S", "rc", input="hello\nbad\nafter\n")
+    assert r.code == 7, r.err
+    assert r.out == "fine\nI can't\n"
+    assert r.err.count("declined to answer (refusal): cyber — Nope.") == 1
+    assert posts(api) == 2  # the line after the refusal was not sent
+    assert [m["role"] for m in load(home, "rc")["messages"]] == ["user", "assistant"] * 2
+
+
+def test_a_refusal_at_the_chat_prompt_is_a_note_and_the_chat_goes_on(api, cli_env) -> None:
+    import pexpect
+
+    from terminal import spawn
+
+    api.reply("I can't", stop_reason="refusal", stop_details=REFUSAL)
+    api.reply("Sure.")
+    child = spawn(["chat"], {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}, rows=24, cols=80)
+    child.expect("Ctrl-D to quit")
+    child.expect("›")
+    child.send("bad\r")
+    child.expect("declined to answer")
+    child.expect("›")
+    child.send("good\r")
+    child.expect("Sure.")
+    child.expect("›")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert posts(api) == 2
+
+
 @pytest.mark.parametrize(
     ("reason", "words"),
     [("pause_turn", "ask again"), ("model_context_window_exceeded", "context window")],

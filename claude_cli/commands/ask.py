@@ -12,7 +12,7 @@ from typing import Any
 
 from claude_cli.api.stream import whole_unicode
 from claude_cli.config import Settings
-from claude_cli.errors import CliError, ExitCode, UsageError
+from claude_cli.errors import CliError, ExitCode, Refused, UsageError
 from claude_cli.exchange import (
     Link,
     explain_stop,
@@ -79,12 +79,6 @@ class AskOptions:
             web_domains=list(self.web_domains),
             max_searches=self.max_searches,
         )
-
-
-class Refused(CliError):
-    """stop_reason "refusal": the reply is not an answer."""
-
-    exit_code = ExitCode.REFUSED
 
 
 class CutOff(CliError):

@@ -703,7 +703,7 @@ class Chat:
         self.note("replies are " + ("lists of objects" if multi else "JSON") + " from now on")
 
     def cmd_sessions(self, arg: str) -> None:
-        from claude_cli.commands.sessions import local_time
+        from claude_cli.terminal.term import local_time
 
         docs = session.summaries()
         rows = []

@@ -21,6 +21,7 @@ def _session(home: Path, name: str) -> dict:
 
 
 def test_web_in_a_pipe_answers_only_and_later_turns_send_the_blocks_back(run, api, home) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     r = run("chat", "-S", "w", "--web", "--sources", input="What is the answer?\nAnd why?\n")
     assert r.code == 0, r.err
     assert r.out == f"{ANSWER}\n{ANSWER}\n"
@@ -149,6 +150,7 @@ def test_a_terminal_shows_each_search_and_numbered_sources(api, cli_env) -> None
 
 
 def test_turning_web_on_after_thinking_says_what_it_costs(run, api) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     r = run("chat", "--think", input="hi\n/web on\nq\n")
     assert r.code == 0, r.err
     first, second = api.messages_requests

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from claude_cli.commands.ask import AskOptions, send
+from claude_cli.commands.ask import send
 from claude_cli.commands.chat import Chat, run_tty
 from claude_cli.config import load_settings
 from claude_cli.exchange import make_client
+from claude_cli.prompt_input import AskOptions
 from claude_cli.store import session
 from claude_cli.terminal.raw_render import RawRenderer
 from claude_cli.terminal.term import Streams

@@ -170,6 +170,9 @@ def test_files_are_private(run, api, home):
     assert not [p for p in sdir(home).iterdir() if p.name.endswith(".tmp")]
 
 
+# Known limit: each racing reply thought on the history it read, so once the turns are
+# merged its thinking sits on a changed prefix (Sonnet 5.5 drops it; Fable 5.2 would 400).
+@pytest.mark.changes_prefix
 def test_concurrent_asks_never_lose_a_turn(run, cli_env, api, home):
     api.latency = 0.3  # all of them read the history before any of them saves
     procs = [

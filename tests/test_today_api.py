@@ -185,6 +185,10 @@ def test_show_thinking_on_a_budget_model_asks_for_thinking_as_think_does(api, ru
     flag = run("ask", "-m", "claude-haiku-4-5", "--show-thinking", "--max-tokens", "900", "q")
     assert one_line_error(flag)
     assert "thinking's 4096-token budget must be below --max-tokens (900)" in flag.err
+    # Prefill picks Haiku 4.5, where showing thinking would mean thinking: said, not sent.
+    both = run("ask", "--prefill", "The answer is", "--show-thinking", "q")
+    assert one_line_error(both) and "--show-thinking and --prefill do not go together" in both.err
+    assert posts(api) == 1
 
 
 def test_show_thinking_on_a_budget_model_in_chat(api, run) -> None:

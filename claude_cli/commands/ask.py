@@ -27,7 +27,7 @@ from claude_cli.request.body import Prepared, shape
 from claude_cli.terminal.raw_render import Renderer
 from claude_cli.terminal.term import Streams
 
-__all__ = ["AskOptions", "run_ask", "send"]
+__all__ = ["run_ask", "send"]
 
 
 class CutOff(CliError):

@@ -318,6 +318,11 @@ def shape(
     thinking = thinking_config(opts, model, caps)
     thinks = thinking is not None and thinking["type"] != "disabled"
     if prefill and thinks:
+        if opts.think is None and opts.think_budget is None:  # thinking from --show-thinking
+            raise UsageError(
+                f"--show-thinking and --prefill do not go together on {model}: it thinks only "
+                "with a budget, and the API refuses prefill with thinking"
+            )
         raise UsageError("--prefill cannot be combined with thinking (the API refuses both)")
     if thinks and (opts.temperature not in (None, 1) or opts.top_k is not None):
         flag = "--top-k" if opts.top_k is not None else "--temperature"

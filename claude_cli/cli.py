@@ -446,8 +446,8 @@ def tokens(
     Prints the count, the share of the model's context window and the estimated input
     cost; in a pipe, stdout gets the number alone. With -S NAME and no prompt: the whole
     session and a one-character next question."""
-    from claude_cli.commands.ask import AskOptions
     from claude_cli.commands.tokens import run_tokens
+    from claude_cli.prompt_input import AskOptions
 
     settings = _settings(model=model, system=system, max_retries=max_retries, timeout=timeout)
     opts = AskOptions(

@@ -12,7 +12,7 @@
     │   └── StreamApiError    an `error` event mid-stream; also an ApiError (exit 1,
     │                         or 5 when it is a retryable one that outlasted the retries)
     ├── SessionError          a session file or name is at fault (exit 6)
-    ├── ask.Refused           the model declined to answer (exit 7)
+    ├── Refused               the model declined to answer (exit 7; ask, a piped chat)
     ├── ask.CutOff            the reply stopped at max_tokens (exit 8)
     ├── OutputError           stdout is closed or cannot be written (exit 74)
     └── Interrupted           Ctrl-C (exit 130)
@@ -118,6 +118,12 @@ class ApiError(CliError):
 
 class PrefillRefused(ApiError):
     """The chosen model rejects a final assistant turn."""
+
+
+class Refused(CliError):
+    """stop_reason "refusal": the reply is not an answer (`ask`; a piped `chat` ends)."""
+
+    exit_code = ExitCode.REFUSED
 
 
 class StreamInterrupted(CliError):

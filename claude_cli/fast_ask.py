@@ -110,8 +110,9 @@ def _number(text: str, kind: str, low: float, high: float | None) -> float | Non
 
 def ask_from_flags(flags: dict[str, Any]) -> None:
     """Run `ask` with cli.ask's parameters (from Typer, or from parse above)."""
-    from claude_cli.commands.ask import AskOptions, run_ask
+    from claude_cli.commands.ask import run_ask
     from claude_cli.config import load_settings
+    from claude_cli.prompt_input import AskOptions
     from claude_cli.terminal.term import Streams
 
     settings_flags = {

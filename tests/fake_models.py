@@ -36,6 +36,8 @@ class ModelRules:
     # Web tools with dynamic filtering (web_search_20260209+, web_fetch_20260209+): Claude 4.6
     # and later (the docs' web search page); older models take only the basic versions.
     dynamic_web: bool = True
+    forced_tools: bool = True  # tool_choice "any" / "tool" (refused on Opus 5.5, Sonnet 5.5,
+    # Fable 5.1+: the notes' "Structured outputs and tools")
     extra: dict[str, bool] = field(default_factory=dict)
 
 
@@ -47,6 +49,7 @@ RULES: list[ModelRules] = [
     _latest(
         "claude-sonnet-5-5",
         "Claude Sonnet 5.5",
+        forced_tools=False,
         thinking=("adaptive", "between_tools"),
         disabled_ok=False,
         thinks_by_default=True,
@@ -56,6 +59,7 @@ RULES: list[ModelRules] = [
     _latest(
         "claude-opus-5-5",
         "Claude Opus 5.5",
+        forced_tools=False,
         disabled_ok=False,
         thinks_by_default=True,
         prefix_check="drop",
@@ -69,6 +73,7 @@ RULES: list[ModelRules] = [
     _latest(
         "claude-fable-5-2",
         "Claude Fable 5.2",
+        forced_tools=False,
         created="2026-07-01",
         disabled_ok=False,
         thinks_by_default=True,
@@ -77,12 +82,15 @@ RULES: list[ModelRules] = [
     _latest(
         "claude-fable-5-1",
         "Claude Fable 5.1",
+        forced_tools=False,
         created="2026-04-15",
         disabled_ok=False,
         thinks_by_default=True,
         prefix_check="drop",
     ),
     _latest("claude-opus-5", "Claude Opus 5", created="2026-03-01", thinks_by_default=True),
+    # Legacy, callable (the notes' table): adaptive thinking, on when omitted (Opus 5 on).
+    _latest("claude-fable-5", "Claude Fable 5", created="2026-01-20", thinks_by_default=True),
     _latest("claude-sonnet-5", "Claude Sonnet 5", created="2026-03-01", thinks_by_default=True),
     # The docs: Opus 4.7 takes adaptive thinking only (enabled and disabled are a 400); 4.8
     # keeps its contract and adds mid-conversation system messages.

@@ -19,9 +19,9 @@ schema (script a reply to answer otherwise). Else, with nothing scripted, it ans
 " [saw url https://...]") for each image in that turn.
 `api.pace = lambda body: seconds` sets the latency per request (e.g. by image size).
 
-Thinking: a reply carries a thinking block when the request asks for thinking (or
-the model thinks by default and `api.think_by_default` is set: off unless a test
-wants it, so replies about other things stay plain). Its text is empty unless
+Thinking: a reply carries a thinking block when the request asks for thinking, or
+leaves `thinking` out on a model that thinks by default (from Opus 5 on, as the service
+does; `api.think_by_default = False` plays a service that does not). Its text is empty unless
 `display: "summarized"` (or an older model that summarises by default); its
 signature is a hash of the block's prefix (system, tools, earlier messages) and
 text, and later requests are checked against it as the service does.
@@ -129,7 +129,8 @@ class FakeAPI:
         self.models = [model_object(r) for r in RULES]
         self.rules: dict[str, ModelRules] = dict(BY_ID)
         self.known_models = set(self.rules)
-        self.think_by_default = False  # the service's default for thinking-by-default models
+        # Thinking is on when `thinking` is omitted, on the models that think by default.
+        self.think_by_default = True
         self.models_route = True  # False: a gateway without /v1/models (404)
         self.counted: list[int] = []  # count_tokens answers given
         self.dropped: list[str] = []  # thinking blocks the service left out without an error
@@ -221,8 +222,15 @@ class FakeAPI:
         if model not in self.known_models:
             raise APIError(404, "not_found_error", f"model: {model}")
         rules = self.rules[model]
+        if body["max_tokens"] > rules.max_out:
+            raise _bad(
+                f"max_tokens: {body['max_tokens']} > {rules.max_out}, which is the maximum "
+                f"allowed number of output tokens for {model}"
+            )
         _check_sampling(body, version, rules)
+        _check_version(body, version)
         _check_thinking(body, rules)
+        _check_tool_choice(body, rules)
         messages = body["messages"]
         _check_roles(messages, rules)
         if messages[-1]["role"] == "assistant" and not continues_tool_turn(messages[-1]):
@@ -322,7 +330,11 @@ class FakeAPI:
         if size > window:
             raise _bad(f"prompt is too long: {size} tokens > {window} maximum")
 
-    def usage_for(self, body: dict[str, Any], output_tokens: int) -> dict[str, int]:
+    def usage_for(
+        self, body: dict[str, Any], output_tokens: int, thinking_tokens: int = 0
+    ) -> dict[str, Any]:
+        """The usage the service reports: thinking is billed as output and counted apart;
+        cache writes are split by lifetime (5 minutes unless cache_control.ttl is "1h")."""
         sizes = [len(json.dumps(m)) // 4 + 1 for m in body["messages"]]
         total = sum(sizes) + len(json.dumps(body.get("system", ""))) // 4
         read = created = 0
@@ -340,12 +352,21 @@ class FakeAPI:
             read = sum(sizes[:hit])
             created = total - read
             total = 0
-        return {
+        usage: dict[str, Any] = {
             "input_tokens": total,
-            "output_tokens": output_tokens,
+            "output_tokens": output_tokens + thinking_tokens,
             "cache_creation_input_tokens": created,
             "cache_read_input_tokens": read,
         }
+        if body.get("cache_control"):
+            long = body["cache_control"].get("ttl") == "1h"
+            usage["cache_creation"] = {
+                "ephemeral_5m_input_tokens": 0 if long else created,
+                "ephemeral_1h_input_tokens": created if long else 0,
+            }
+        if thinking_tokens:
+            usage["output_tokens_details"] = {"thinking_tokens": thinking_tokens}
+        return usage
 
 
 def _text_of(content: Any) -> str:
@@ -399,6 +420,37 @@ def _check_sampling(body: dict[str, Any], version: str, rules: ModelRules) -> No
             raise _bad("temperature may only be set to 1 when thinking is enabled")
         if "top_k" in body:
             raise _bad("top_k is not supported when thinking is enabled")
+
+
+def _check_version(body: dict[str, Any], version: str) -> None:
+    """What 2026-10-21 rejects in the messages (sampling: _check_sampling)."""
+    if version != "2026-10-21":
+        return
+    for i, message in enumerate(body["messages"]):
+        content = message["content"]
+        if not isinstance(content, list):
+            continue
+        for j, block in enumerate(content):
+            where = f"messages.{i}.content.{j}"
+            if message["role"] == "assistant" and block.get("type") == "document":
+                raise _bad(
+                    f"{where}: document blocks are not supported in assistant messages "
+                    "with anthropic-version 2026-10-21"
+                )
+            if message["role"] == "user" and block.get("type") == "text" and block.get("citations"):
+                raise _bad(
+                    f"{where}.citations: citations on user text blocks are not supported "
+                    "with anthropic-version 2026-10-21"
+                )
+
+
+def _check_tool_choice(body: dict[str, Any], rules: ModelRules) -> None:
+    kind = (body.get("tool_choice") or {}).get("type")
+    if kind in ("any", "tool") and not rules.forced_tools:
+        raise _bad(
+            f'tool_choice: type "{kind}" (forced tool use) is not supported for this model; '
+            'use "auto" or "none"'
+        )
 
 
 def _check_thinking(body: dict[str, Any], rules: ModelRules) -> None:
@@ -1015,14 +1067,7 @@ class _Handler(BaseHTTPRequestHandler):
                 {
                     "type": "message_delta",
                     "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
-                    "usage": {
-                        "output_tokens": message["usage"]["output_tokens"],
-                        **(
-                            {"server_tool_use": message["usage"]["server_tool_use"]}
-                            if "server_tool_use" in message["usage"]
-                            else {}
-                        ),
-                    },
+                    "usage": _delta_usage(message["usage"]),
                 },
             )
             send("message_stop", {"type": "message_stop"})
@@ -1075,7 +1120,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "stop_sequence": message["stop_sequence"],
                     **({"stop_details": plan.stop_details} if plan.stop_details else {}),
                 },
-                "usage": {"output_tokens": message["usage"]["output_tokens"]},
+                "usage": _delta_usage(message["usage"]),
             },
         )
         send("message_stop", {"type": "message_stop"})
@@ -1195,6 +1240,12 @@ class _Pace:
         self.after_space = piece[-1].isspace()
 
 
+def _delta_usage(usage: dict[str, Any]) -> dict[str, Any]:
+    """message_delta's usage: the counts known only at the end (cumulative)."""
+    keys = ("output_tokens", "output_tokens_details", "server_tool_use")
+    return {k: usage[k] for k in keys if k in usage}
+
+
 def _last_user(body: dict[str, Any]) -> dict[str, Any]:
     return next(m for m in reversed(body["messages"]) if m["role"] == "user")
 
@@ -1217,6 +1268,7 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         "".join(toks[i : i + plan.chunk_tokens]) for i in range(0, len(toks), plan.chunk_tokens)
     ]
     content: list[dict[str, Any]] = []
+    thought = 0  # thinking tokens, billed as output (summarised or not, the model thought)
     rules = api.rules[body["model"]]
     # A scripted thought stands for a model thinking by default when `thinking` is omitted.
     asked = thinking_on(body, rules, api.think_by_default or plan.thinking is not None)
@@ -1224,6 +1276,7 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
         display = (body.get("thinking") or {}).get("display")
         shown = display == "summarized" or (rules.summarized_by_default and display != "omitted")
         said = (plan.thinking or DEFAULT_THINKING) if shown else ""
+        thought = len(tokens(plan.thinking or DEFAULT_THINKING))
         block = {"type": "thinking", "thinking": said}
         digest = signature_for(body["model"], body, body["messages"], [], block)
         content.append({**block, "signature": make_signature(body["model"], digest)})
@@ -1232,13 +1285,13 @@ def _generate(api: FakeAPI, body: dict[str, Any], plan: Reply) -> tuple[dict[str
             content.append(
                 {"type": "redacted_thinking", "data": make_signature(body["model"], digest)}
             )
-    usage = plan.usage or api.usage_for(body, len(toks))
+    usage = plan.usage or api.usage_for(body, len(toks), thought)
     if plan.blocks is not None:
         content.extend(plan.blocks)
         said = "".join(b.get("text", "") for b in plan.blocks if b["type"] == "text")
         pieces = []
         if plan.usage is None:
-            usage = api.usage_for(body, len(tokens(said)))
+            usage = api.usage_for(body, len(tokens(said)), thought)
             uses = collections.Counter(
                 b["name"] for b in plan.blocks if b["type"] == "server_tool_use"
             )

@@ -153,7 +153,9 @@ def test_json_output_is_the_message_object(api, run, stream: bool) -> None:
     assert thought["signature"]
     assert text == {"type": "text", "text": "Hi there"}
     assert msg["stop_reason"] == "end_turn"
-    assert msg["usage"]["output_tokens"] == 2
+    # "Hi there" is 2 tokens and the thought 1: thinking is billed as output, counted apart.
+    assert msg["usage"]["output_tokens"] == 3
+    assert msg["usage"]["output_tokens_details"] == {"thinking_tokens": 1}
     assert ("stream" in api.last_body) is stream
 
 

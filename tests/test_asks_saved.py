@@ -18,6 +18,7 @@ def sessions(home: Path) -> list[str]:
 
 
 def test_an_ask_is_remembered_and_continued_with_c(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     assert run("ask", "first question").code == 0
     [name] = sessions(home)
     assert name.startswith("ask-")

@@ -27,6 +27,7 @@ def _quit(child: pexpect.spawn) -> None:
 
 
 def test_retry_resends_a_message_that_failed(api, cli_env, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.fail(400, "invalid_request_error", "injected fault")
     child = _chat(cli_env, "-S", "r", "--max-retries", "0")
     child.send("my precious question\r")

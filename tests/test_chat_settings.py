@@ -63,6 +63,7 @@ def test_an_effort_from_the_command_line_is_named_in_chat_terms_when_sent(run, a
 def test_a_chat_whose_session_went_away_says_so_and_sends_nothing(
     action: str, api, run, cli_env, home: Path
 ) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     sessions = home / "data" / "claude-cli" / "sessions"
     proc = subprocess.Popen(
         [sys.executable, "-m", "claude_cli", "chat", "-S", "rn1"],

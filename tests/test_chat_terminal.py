@@ -26,6 +26,7 @@ def _chat(cli_env: dict[str, str], *args: str) -> pexpect.spawn:
 
 
 def test_ctrl_c_stops_a_reply_keeps_the_session_valid_and_ctrl_d_exits(api, cli_env, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("word " * 400, delay=0.05)  # twenty seconds of reply
     child = _chat(cli_env, "--session", "pty")
     child.send("tell me a long story\r")
@@ -83,6 +84,7 @@ def test_ctrl_c_at_the_prompt_clears_the_line(api, cli_env):
 
 
 def test_piped_chat_reads_one_message_per_line(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     result = run("chat", "--session", "p", input="hello\n\nsecond line\n/usage\nthird\n")
     assert result.code == 0, result.err
     assert result.out == "You said: hello\nYou said: second line\nYou said: third\n"
@@ -99,6 +101,7 @@ def test_piped_chat_reads_one_message_per_line(run, api, home):
 
 
 def test_piped_chat_stops_at_the_first_error_with_its_code(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("ok")
     api.fail(404, "not_found_error", "model: nope")
     result = run("chat", "--session", "e", "--max-retries", "0", input="one\ntwo\nthree\n")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from terminal import emulate, spawn
 
@@ -21,6 +22,7 @@ def _session(home: Path, name: str) -> dict:
 
 
 def test_web_in_a_pipe_answers_only_and_later_turns_send_the_blocks_back(run, api, home) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     r = run("chat", "-S", "w", "--web", "--sources", input="What is the answer?\nAnd why?\n")
     assert r.code == 0, r.err
     assert r.out == f"{ANSWER}\n{ANSWER}\n"
@@ -60,6 +62,7 @@ def test_web_domains_and_max_searches_reach_the_tools(run, api) -> None:
     assert len(api.messages_requests) == 1  # refused before the first message
 
 
+@pytest.mark.changes_prefix  # /web off after a thinking reply: the chat says what it costs
 def test_slash_web_turns_the_tools_on_and_off(run, api) -> None:
     r = run("chat", input="/web on\nfirst\n/web\n/web off\nsecond\n/web maybe\n")
     assert r.code == 2  # the bad /web ends a piped chat, like any error
@@ -148,7 +151,9 @@ def test_a_terminal_shows_each_search_and_numbered_sources(api, cli_env) -> None
     assert text.index("The answer is 42.") < text.index(FOOTNOTE)
 
 
+@pytest.mark.changes_prefix  # what the note warns of
 def test_turning_web_on_after_thinking_says_what_it_costs(run, api) -> None:
+    api.think_by_default = False  # so that the second chat has no thinking to warn about
     r = run("chat", "--think", input="hi\n/web on\nq\n")
     assert r.code == 0, r.err
     first, second = api.messages_requests

@@ -220,6 +220,7 @@ def test_stdout_closed_sends_nothing(cli_env: dict[str, str], api) -> None:
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 def test_stdout_full_still_saves_the_paid_reply(cli_env: dict[str, str], api, home) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("a paid reply that could not be printed")
     done = run_shell(cli_env, "> /dev/full", "ask", "-S", "full", "hi")
     assert done.returncode == OUTPUT, done.stderr
@@ -228,6 +229,7 @@ def test_stdout_full_still_saves_the_paid_reply(cli_env: dict[str, str], api, ho
 
 
 def test_a_reader_leaving_early_still_saves_the_whole_reply(cli_env, api, home) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     words = " ".join(f"word{i}" for i in range(3000))
     cmd = [sys.executable, "-m", "claude_cli", "ask", "-S", "left", "hi"]
     api.reply(words, delay=0.0005)

@@ -79,6 +79,7 @@ def in_process(home: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_a_copied_session_never_overwrites_the_original(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     assert run("ask", "-S", "trip", "Plan Lisbon").code == 0
     original = spath(home, "trip").read_bytes()
     spath(home, "trip2").write_bytes(original)  # cp trip.json trip2.json
@@ -440,6 +441,7 @@ def _break_the_save(home: Path, name: str):
 
 
 def test_a_failed_save_keeps_the_reply_in_a_recovery_file(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     assert run("ask", "-S", "s", "first question").code == 0
     api.pace = _break_the_save(home, "s")
     api.reply("the paid answer")
@@ -523,6 +525,7 @@ def env_chat(home, api, monkeypatch):
 
 def test_retry_never_overwrites_a_reply_saved_meanwhile(env_chat, cli_env):
     h, api, _ = env_chat
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("first answer")
     api.reply("second answer")
     requests = []

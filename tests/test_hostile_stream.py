@@ -614,6 +614,7 @@ def test_a_gateway_that_answers_a_stream_with_json_still_gets_the_reply_shown(
 def test_lone_surrogates_reach_a_pipe_and_the_session_as_the_same_u_fffd(
     run, api, home, mode
 ) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("caf\udce9 \ud800!")
     r = run("ask", *mode, "-S", "sur", "hi", env={"PYTHONIOENCODING": "utf-8:surrogateescape"})
     assert (r.code, r.out) == (0, "caf\ufffd \ufffd!\n"), r.err

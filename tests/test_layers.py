@@ -75,6 +75,23 @@ def test_only_the_entry_points_import_commands() -> None:
     assert not wrong, sorted(wrong)
 
 
+def test_no_command_imports_another_command() -> None:
+    # Each command module is that command only (issue 10): what two commands share (the
+    # prompt, the session, attachments: prompt_input.py) lives outside commands/.
+    commands = PACKAGE / "commands"
+    wrong = {
+        f"commands/{m.name}: {name}"
+        for m in commands.glob("*.py")
+        for name in imports(m)
+        if breaks(name, ("claude_cli.commands",))
+        and not (
+            name == f"claude_cli.commands.{m.stem}"
+            or name.startswith(f"claude_cli.commands.{m.stem}.")
+        )
+    }
+    assert not wrong, sorted(wrong)
+
+
 def test_no_relative_imports() -> None:
     # One spelling of every import, so a moved module is found by one search.
     relative = [

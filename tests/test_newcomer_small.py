@@ -62,6 +62,7 @@ def test_curl_says_when_the_key_comes_from_api_key_command(run, api, home, tmp_p
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_curl_runs_the_api_key_command_itself(run, api, home, cli_env, tmp_path):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     # A bare program (no arguments to hide) is printed as it is, so the shell runs it.
     keyfile = tmp_path / "print-key"
     keyfile.write_text(f"#!/bin/sh\necho {API_KEY}\n")
@@ -171,6 +172,7 @@ def test_sessions_show_with_a_missing_pager_still_shows_the_transcript(run, api,
 
 
 def test_ask_c_with_no_words_continues_a_cut_off_reply(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("one two three four five six seven")
     result = run("ask", "count", env={"CLAUDE_CLI_MAX_TOKENS": "3"})
     assert result.code == 8, result.err

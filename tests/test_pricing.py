@@ -30,11 +30,11 @@ SECOND = {
     "service_tier": "standard",
 }
 # By hand, Sonnet 5.5 at $2 in, $10 out (thinking is output), $2.50 per 5-minute write,
-# $4 per 1-hour write, $0.10 per cache read, all per million tokens:
+# $4 per 1-hour write, $0.20 per cache read, all per million tokens:
 #   first:  3,000 x 2 + 800 x 10 + 10,000 x 4                      = 54,000 -> $0.054
-#   second:   200 x 2 + 400 x 10 +    400 x 2.50 + 10,000 x 0.10   =  6,400 -> $0.0064
-#   session                                                                  -> $0.0604
-SESSION_DOLLARS = 0.0604
+#   second:   200 x 2 + 400 x 10 +    400 x 2.50 + 10,000 x 0.20   =  7,400 -> $0.0074
+#   session                                                                  -> $0.0614
+SESSION_DOLLARS = 0.0614
 
 
 def test_a_session_with_thinking_and_1h_caching_costs_what_the_hand_computation_says(
@@ -50,7 +50,7 @@ def test_a_session_with_thinking_and_1h_caching_costs_what_the_hand_computation_
     summary = shown.out.strip().splitlines()[-1]
     assert summary == (
         "usage (2 replies): 3,200 in · 1,200 out (650 thinking) · "
-        "cache 10,000 read / 10,400 written (10,000 1h) · ≈ $0.0604"
+        "cache 10,000 read / 10,400 written (10,000 1h) · ≈ $0.0614"
     )
     replies = [{"model": "claude-sonnet-5-5", "usage": u} for u in (FIRST, SECOND)]
     assert estimate(replies).dollars == pytest.approx(SESSION_DOLLARS)
@@ -83,7 +83,7 @@ def test_the_batch_discount_halves_tokens_not_tool_fees() -> None:
         ("claude-opus-4-6", 5, 25, 6.25, 10, 0.50),
         ("claude-opus-4-5-20251101", 5, 25, 6.25, 10, 0.50),
         ("claude-opus-4-1-20250805", 15, 75, 18.75, 30, 1.50),
-        ("claude-sonnet-5-5", 2, 10, 2.50, 4, 0.10),
+        ("claude-sonnet-5-5", 2, 10, 2.50, 4, 0.20),
         ("claude-sonnet-5", 2, 10, 2.50, 4, 0.20),
         ("claude-sonnet-4-6", 3, 15, 3.75, 6, 0.30),
         ("claude-sonnet-4-5-20250929", 3, 15, 3.75, 6, 0.30),
@@ -204,10 +204,10 @@ def test_usage_line_names_the_model_the_tokens_and_the_cost() -> None:
             "cache_creation": {"ephemeral_1h_input_tokens": 200},
         },
     }
-    # 1,234 x 2 + 567 x 10 + 1,000 x 0.10 + 200 x 4 = 9,038 -> $0.0090
+    # 1,234 x 2 + 567 x 10 + 1,000 x 0.20 + 200 x 4 = 9,138 -> $0.0091
     assert usage_line(message) == (
         "claude-sonnet-5-5 · 1,234 in · 567 out (120 thinking) · "
-        "cache 1,000 read / 200 written (1h) · $0.0090"
+        "cache 1,000 read / 200 written (1h) · $0.0091"
     )
     searched = {**message, "usage": {"input_tokens": 10, "server_tool_use": {
         "web_search_requests": 1, "web_fetch_requests": 2}}}  # fmt: skip

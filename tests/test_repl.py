@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from claude_cli.commands.ask import AskOptions, send
+from claude_cli.commands.ask import send
 from claude_cli.commands.chat import Chat, run_tty
 from claude_cli.config import load_settings
 from claude_cli.exchange import make_client
+from claude_cli.prompt_input import AskOptions
 from claude_cli.store import session
 from claude_cli.terminal.raw_render import RawRenderer
 from claude_cli.terminal.term import Streams
@@ -98,6 +99,7 @@ def env(home: Path, api: FakeAPI, monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
 
 
 def test_loop_sends_each_line_with_history_and_saves(env: FakeAPI) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     h = Harness(env)
     h.type("hello\rhow are you\r")
     assert h.out.getvalue() == "You said: hello\nYou said: how are you\n"
@@ -152,6 +154,7 @@ def test_model_system_and_prefill(env: FakeAPI) -> None:
 
 
 def test_retry_replaces_the_last_reply(env: FakeAPI) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     env.reply("first answer")
     env.reply("second answer")
     h = Harness(env)
@@ -166,6 +169,7 @@ def test_retry_replaces_the_last_reply(env: FakeAPI) -> None:
 
 
 def test_undo_drops_the_last_exchange(env: FakeAPI) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     h = Harness(env)
     h.type("one\rtwo\r/undo\rthree\r")
     assert h.sent[2] == [
@@ -213,6 +217,7 @@ def test_usage_for_a_model_without_a_price_says_so(env: FakeAPI) -> None:
 
 
 def test_errors_are_shown_and_the_loop_goes_on(env: FakeAPI) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     env.fail(400, "invalid_request_error", "nope")
     h = Harness(env)
     h.type("bad\rgood\r/bogus\r")
@@ -280,6 +285,7 @@ def test_history_file_is_private_and_remembers(env: FakeAPI, tmp_path: Path) -> 
 
 
 def test_continuing_a_session_sends_its_history(env: FakeAPI) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     Harness(env).type("one\r")
     h = Harness(env)
     assert "(1 turn)" in h.chat.header()
@@ -307,6 +313,7 @@ def test_ctrl_x_ctrl_e_edits_the_message_in_editor(
 
 
 def test_a_chat_whose_session_was_renamed_continues_under_save(env: FakeAPI) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     import os
     import subprocess
     import sys
@@ -333,6 +340,7 @@ def test_a_chat_whose_session_was_renamed_continues_under_save(env: FakeAPI) -> 
 def test_a_session_renamed_during_a_reply_is_recovered_and_save_keeps_the_reply(
     env: FakeAPI,
 ) -> None:
+    env.think_by_default = False  # plain-text replies: this test is not about thinking
     import os
     import subprocess
     import sys

@@ -39,6 +39,7 @@ def test_sessions_list_in_a_pipe_stays_plain_columns(run, api) -> None:
 
 
 def test_json_on_a_terminal_is_indented_and_highlighted(api, cli_env, run) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("Hello there.")
     screen = read_all(spawn(["ask", "--json", "hi"], cli_env, rows=60, cols=100), 60, 100)
     lines = [line.rstrip() for line in screen.lines]

@@ -32,6 +32,7 @@ def load(home: Path, name: str) -> dict:
 
 
 def test_ask_session_sends_history_and_saves_both_turns(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     assert run("ask", "--session", "s", "hello").code == 0
     result = run("ask", "-S", "s", "and", "again")
     assert result.code == 0, result.err
@@ -122,6 +123,7 @@ def test_good_names_are_accepted(run, api, home):
 
 @pytest.mark.allow_invalid
 def test_failed_request_leaves_the_file_exactly_as_it_was(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     run("ask", "-S", "f", "one")
     before = spath(home, "f").read_bytes()
     api.fail(400, "invalid_request_error", "no")
@@ -168,6 +170,9 @@ def test_files_are_private(run, api, home):
     assert not [p for p in sdir(home).iterdir() if p.name.endswith(".tmp")]
 
 
+# Known limit: each racing reply thought on the history it read, so once the turns are
+# merged its thinking sits on a changed prefix (Sonnet 5.5 drops it; Fable 5.2 would 400).
+@pytest.mark.changes_prefix
 def test_concurrent_asks_never_lose_a_turn(run, cli_env, api, home):
     api.latency = 0.3  # all of them read the history before any of them saves
     procs = [
@@ -341,6 +346,7 @@ def test_deleting_the_last_user_of_an_old_blob_removes_it(run, api, home, tmp_pa
 
 
 def test_list_show_search(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     run("ask", "-S", "alpha", "Tell me about otters please")
     run("ask", "-S", "beta", "-m", "claude-fable-5-2", "Something about badgers")
     listing = run("sessions", "list")
@@ -506,6 +512,7 @@ def _in_flight(api, cli_env, *args: str) -> subprocess.Popen:
 def test_a_turn_whose_session_went_away_meanwhile_is_recovered_not_respawned(
     action: str, api, run, cli_env, home: Path
 ) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply("first answer")
     assert run("ask", "-S", "moving", "first").code == 0
     api.reply("second answer")

@@ -190,6 +190,6 @@ def test_on_a_terminal_the_usage_line_comes_after_the_data(api, cli_env) -> None
     api.reply('{"name": "Ann", "age": 3}')
     screen = read_all(spawn(["ask", "--schema", "name, age int", "q"], cli_env))
     lines = [line.rstrip() for line in screen.text.splitlines() if line.strip()]
-    usage = [i for i, line in enumerate(lines) if " out · " in line]
+    usage = [i for i, line in enumerate(lines) if " in · " in line]
     assert usage, lines
     assert usage[0] > lines.index("}"), lines  # as after every other reply

@@ -169,6 +169,51 @@ def test_show_thinking_on_a_budget_model_with_think(api, run) -> None:
     assert "hmm" in r.err
 
 
+def test_show_thinking_on_a_budget_model_asks_for_thinking_as_think_does(api, run) -> None:
+    """A budget-only model thinks only when asked: --show-thinking alone asks (the budget
+    --think gives there), rather than silently showing nothing."""
+    api.reply("ans", thinking="hm")
+    r = run("ask", "-m", "claude-haiku-4-5", "--show-thinking", "q")
+    assert r.code == 0, r.err
+    assert r.out == "ans\n" and "hm" in r.err
+    assert api.last_body["thinking"] == {
+        "type": "enabled",
+        "budget_tokens": 4096,
+        "display": "summarized",
+    }
+    assert api.last_body["max_tokens"] == 4096 + 4096
+    flag = run("ask", "-m", "claude-haiku-4-5", "--show-thinking", "--max-tokens", "900", "q")
+    assert one_line_error(flag)
+    assert "thinking's 4096-token budget must be below --max-tokens (900)" in flag.err
+    # Prefill picks Haiku 4.5, where showing thinking would mean thinking: said, not sent.
+    both = run("ask", "--prefill", "The answer is", "--show-thinking", "q")
+    assert one_line_error(both) and "--show-thinking and --prefill do not go together" in both.err
+    assert posts(api) == 1
+
+
+def test_show_thinking_on_a_budget_model_in_chat(api, run) -> None:
+    api.reply("one", thinking="first thought")
+    api.reply("two", thinking="second thought")
+    lines = ["a", "/think off", "b"]
+    r = run("chat", "-m", "claude-haiku-4-5", "--show-thinking", input="\n".join(lines) + "\n")
+    assert r.code == 0, r.err
+    first, second = (q.body for q in api.messages_requests)
+    assert first["thinking"] == {"type": "enabled", "budget_tokens": 4096, "display": "summarized"}
+    assert second["thinking"] == {"type": "disabled"}
+    assert "first thought" in r.err
+
+
+def test_a_grown_max_tokens_stays_within_the_models_max_output(api, run) -> None:
+    # Haiku 4.5 writes at most 64K tokens: a 60,000 budget + the 4,096 default would be
+    # refused by the service, so max_tokens stops at the model's ceiling.
+    r = run("ask", "-m", "claude-haiku-4-5", "--think-budget", "60000", "q")
+    assert r.code == 0, r.err
+    assert api.last_body["max_tokens"] == 64_000
+    r = run("ask", "-m", "claude-haiku-4-5", "--think-budget", "64000", "q")
+    assert one_line_error(r) and "claude-haiku-4-5's max output of 64,000 tokens" in r.err
+    assert posts(api) == 1
+
+
 # -- effort ----------------------------------------------------------------------------
 
 
@@ -310,6 +355,43 @@ def test_refusal_shows_its_details_and_exits_7(api, run, stream) -> None:
     assert run("sessions", "show", "r").code == 0  # the paid reply was kept
 
 
+REFUSAL = {"type": "refusal", "category": "cyber", "explanation": "Nope."}
+
+
+def test_a_refusal_ends_a_piped_chat_with_exit_7(api, run, home) -> None:
+    api.reply("fine")
+    api.reply("I can't", stop_reason="refusal", stop_details=REFUSAL)
+    r = run("chat", "-S", "rc", input="hello\nbad\nafter\n")
+    assert r.code == 7, r.err
+    assert r.out == "fine\nI can't\n"
+    assert r.err.count("declined to answer (refusal): cyber — Nope.") == 1
+    assert posts(api) == 2  # the line after the refusal was not sent
+    assert [m["role"] for m in load(home, "rc")["messages"]] == ["user", "assistant"] * 2
+
+
+def test_a_refusal_at_the_chat_prompt_is_a_note_and_the_chat_goes_on(api, cli_env) -> None:
+    import pexpect
+
+    from terminal import spawn
+
+    api.reply("I can't", stop_reason="refusal", stop_details=REFUSAL)
+    api.reply("Sure.")
+    child = spawn(["chat"], {**cli_env, "PROMPT_TOOLKIT_NO_CPR": "1"}, rows=24, cols=80)
+    child.expect("Ctrl-D to quit")
+    child.expect("›")
+    child.send("bad\r")
+    child.expect("declined to answer")
+    child.expect("›")
+    child.send("good\r")
+    child.expect("Sure.")
+    child.expect("›")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert posts(api) == 2
+
+
 @pytest.mark.parametrize(
     ("reason", "words"),
     [("pause_turn", "ask again"), ("model_context_window_exceeded", "context window")],
@@ -331,6 +413,56 @@ def test_version_2026_10_21_end_to_end(api, run) -> None:
     assert api.messages_requests[-1].headers["anthropic-version"] == "2026-10-21"
     r = run("ask", "-m", "claude-haiku-4-5", "--temperature", "0", "q", env=env)
     assert one_line_error(r) and "2026-10-21" in r.err
+
+
+NEW_VERSION = {"CLAUDE_CLI_API_VERSION": "2026-10-21"}
+
+
+def _versions(requests) -> set[str]:
+    return {q.headers["anthropic-version"] for q in requests}
+
+
+def test_describe_image_under_2026_10_21(api, run, tmp_path) -> None:
+    r = run("describe-image", "--think", "--effort", "low", str(_png(tmp_path)), env=NEW_VERSION)
+    assert r.code == 0, r.err
+    assert "saw image/png 40x30" in r.out
+    assert _versions(api.messages_requests) == {"2026-10-21"}
+    r = run(
+        "describe-image", "-m", "claude-haiku-4-5", "--think", str(_png(tmp_path)), env=NEW_VERSION
+    )
+    assert r.code == 0, r.err
+    assert api.last_body["thinking"] == {"type": "enabled", "budget_tokens": 4096}
+    assert _versions(api.messages_requests) == {"2026-10-21"}
+
+
+def test_batch_submit_under_2026_10_21(api, run, tmp_path) -> None:
+    src = tmp_path / "qs.jsonl"
+    src.write_text(json.dumps("What is 2+2?") + "\n" + json.dumps({"prompt": "Peru?"}) + "\n")
+    r = run("batch", "submit", "--think", "--wait", "--interval", "0.01", str(src), env=NEW_VERSION)
+    assert r.code == 0, r.err
+    assert _versions(api.batch_creates) == {"2026-10-21"}
+    out = tmp_path / "answers.jsonl"
+    r = run("batch", "results", "qs", "-o", str(out), env=NEW_VERSION)
+    assert r.code == 0, r.err
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["text"] for row in rows] == ["You said: What is 2+2?", "You said: Peru?"]
+    r = run("batch", "submit", "--temperature", "0.5", "--new", str(src), env=NEW_VERSION)
+    assert (
+        r.code == 2 and "--temperature is not accepted under anthropic-version 2026-10-21" in r.err
+    )
+    assert len(api.batch_creates) == 1
+
+
+def test_chat_and_tokens_under_2026_10_21(api, run) -> None:
+    lines = ["one", "/system Be brief.", "two", "/model claude-haiku-4-5", "three"]
+    r = run("chat", "-S", "v", "--think", input="\n".join(lines) + "\n", env=NEW_VERSION)
+    assert r.code == 0, r.err
+    assert posts(api) == 3 and _versions(api.messages_requests) == {"2026-10-21"}
+    r = run("tokens", "-S", "v", "and four?", env=NEW_VERSION)
+    assert r.code == 0, r.err
+    assert int(r.out) > 0
+    counts = [q for q in api.requests if q.path == "/v1/messages/count_tokens"]
+    assert _versions(counts) == {"2026-10-21"}
 
 
 # -- sessions that survive the prefix check ------------------------------------------------
@@ -362,12 +494,14 @@ TEN_TURNS = [
 ]
 
 
-def test_ten_turn_chat_with_thinking_changing_system_and_model(api, run, home) -> None:
-    args = ["chat", "-S", "long", "-m", "claude-fable-5-2", "-s", "You are kind.", "--think"]
+@pytest.mark.parametrize("start", FOUR)
+def test_ten_turn_chat_with_thinking_changing_system_and_model(api, run, home, start) -> None:
+    args = ["chat", "-S", "long", "-m", start, "-s", "You are kind.", "--think"]
     r = run(*args, input="\n".join(TEN_TURNS) + "\n")
     assert r.code == 0, r.err
     bodies = [q.body for q in api.messages_requests]
     assert len(bodies) == 10
+    assert bodies[0]["model"] == start
     # The top-level system prompt never changes: it is the thinking blocks' prefix.
     assert {b["system"] for b in bodies} == {"You are kind."}
     # Each request sends the stored conversation exactly as it stands (append-only)...
@@ -378,9 +512,18 @@ def test_ten_turn_chat_with_thinking_changing_system_and_model(api, run, home) -
             assert b["messages"] == doc["messages"][: len(b["messages"])]
     # ...except to Haiku 4.5, which takes no system messages: for that request only, they
     # travel inside the user turn they followed (Haiku runs no prefix check).
-    (h,) = haiku
-    assert all(m["role"] != "system" for m in h["messages"])
-    assert h["messages"][4]["content"][-1]["text"].endswith("Be brief.")
+    for h in haiku:
+        assert all(m["role"] != "system" for m in h["messages"])
+        assert h["thinking"]["type"] == "enabled"
+    six = haiku[-1]  # turn six, after /model claude-haiku-4-5
+    said = [
+        b["text"]
+        for m in six["messages"]
+        if m["role"] == "user" and isinstance(m["content"], list)
+        for b in m["content"]
+    ]
+    assert any(t.endswith("Be brief.") for t in said)
+    assert any(t.endswith("Speak like a pirate.") for t in said)
     assert "earlier ones are sent inside the user turns they followed" in r.err
     # Thinking blocks went back exactly as they came, signatures and empty text included.
     last = bodies[-1]["messages"]
@@ -392,18 +535,18 @@ def test_ten_turn_chat_with_thinking_changing_system_and_model(api, run, home) -
         if b["type"] == "thinking"
     ]
     assert len(thoughts) == 9 and all(t["signature"] for t in thoughts)
-    # /system became mid-conversation system messages where the model takes them...
+    # /system became mid-conversation system messages where the model takes them (started
+    # on Haiku 4.5, the first one opened the next user turn instead)...
     systems = [m["content"] for m in last if m["role"] == "system"]
-    assert systems == [
-        "Be brief.",
-        "Speak like a pirate.",
-        "Disregard the earlier system instructions.",
-    ]
-    assert h["thinking"]["type"] == "enabled"
+    expected = ["Be brief.", "Speak like a pirate.", "Disregard the earlier system instructions."]
+    assert systems == (expected[1:] if start == "claude-haiku-4-5" else expected)
     assert "switched from claude-opus-5-5 to claude-haiku-4-5" in r.err
     assert doc["system"] == "You are kind."
     assert doc["messages"] == [*last, doc["messages"][-1]]
-    assert [m["role"] for m in doc["messages"]].count("system") == 3
+    assert [m["role"] for m in doc["messages"]].count("system") == len(systems)
+    # Fable 5.2 rejects a changed prefix (a 400, which the fixture fails on); the others
+    # drop such a block silently: none was.
+    assert not [d for d in api.dropped if "prefix changed" in d]
 
 
 def test_system_change_on_a_model_without_system_messages_opens_the_next_turn(

@@ -35,6 +35,7 @@ def test_same_inputs_as_ask(run, api, tmp_path) -> None:
 
 
 def test_a_whole_session(run, api) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     assert run("ask", "-S", "t", "hi").code == 0
     r = run("tokens", "-S", "t")
     assert r.code == 0, r.err

@@ -95,6 +95,7 @@ def test_sources_without_web_or_cite_is_a_usage_error(run, api, tmp_path) -> Non
 
 
 def test_json_keeps_every_block(run, api) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     r = run("ask", "--web", "--json", "q")
     assert r.code == 0, r.err
     message = json.loads(r.out)
@@ -116,6 +117,7 @@ def test_json_keeps_every_block(run, api) -> None:
 
 
 def test_pause_turn_is_continued_and_the_session_keeps_the_blocks(run, api) -> None:
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     api.reply(stop_reason="pause_turn")
     r = run("ask", "--web", "-S", "w", "q")
     assert r.code == 0, r.err

@@ -1,18 +1,19 @@
 """The `ask` command: one question (or one more turn of a session), one answer.
 
-`cli.py` parses arguments into an AskOptions. Shaping the request lives in
-request.py, sending it in exchange.py; this module wires them for `ask`.
+`cli.py` parses arguments into an AskOptions (prompt_input.py, with the prompt, session,
+schema and attachments it stands for, shared with `tokens`). Shaping the request lives in
+request/body.py, sending it in exchange.py; this module wires them for `ask`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from claude_cli.api.stream import whole_unicode
 from claude_cli.config import Settings
-from claude_cli.errors import CliError, ExitCode, FlawedReply, ProtocolError, UsageError
+from claude_cli.errors import CliError, ExitCode, FlawedReply, ProtocolError, Refused, UsageError
 from claude_cli.exchange import (
     Link,
     explain_stop,
@@ -21,98 +22,18 @@ from claude_cli.exchange import (
     refusal_line,
     show_usage,
 )
-from claude_cli.request.body import Prepared, RequestOptions, shape
-from claude_cli.request.payload import join_prompt
+from claude_cli.prompt_input import AskOptions, load_inputs, load_schema, read_prompt, session_name
+from claude_cli.request.body import Prepared, shape
 from claude_cli.terminal.raw_render import Renderer
 from claude_cli.terminal.term import Streams
 
-__all__ = ["AskOptions", "run_ask", "send"]
-
-
-@dataclass
-class AskOptions:
-    """What `ask` was told to do, as cli.ask / fast_ask parsed it."""
-
-    words: list[str] = field(default_factory=list)
-    prefill: str | None = None
-    stop: list[str] = field(default_factory=list)
-    temperature: float | None = None
-    top_p: float | None = None
-    top_k: int | None = None
-    effort: str | None = None
-    think: bool | None = None
-    think_budget: int | None = None
-    json_out: bool = False
-    stream: bool = True
-    dry_run: bool = False
-    curl: bool = False
-    plain: bool = False
-    show_thinking: bool = False
-    images: list[str] = field(default_factory=list)
-    attach: list[str] = field(default_factory=list)  # -a: PDFs, text files, images
-    cite: bool = False  # --cite: citations on attached documents
-    web: bool = False  # --web: web search and fetch, run by the service
-    web_domains: list[str] = field(default_factory=list)
-    max_searches: int | None = None
-    sources: bool = False  # --sources: cited sources on stderr in a pipe
-    session: str | None = None
-    continue_last: bool = False
-    schema_text: str | None = None  # --schema as given
-    schema_multi: bool = False
-    schema: dict[str, Any] | None = None  # what --schema stands for, once read
-    save: bool = True  # False: --no-save
-
-    def request(self) -> RequestOptions:
-        return RequestOptions(
-            prefill=self.prefill,
-            stop=list(self.stop),
-            temperature=self.temperature,
-            top_p=self.top_p,
-            top_k=self.top_k,
-            effort=self.effort,
-            think=self.think,
-            think_budget=self.think_budget,
-            show_thinking=self.show_thinking,
-            stream=self.stream,
-            schema=self.schema,
-            web=self.web,
-            web_domains=list(self.web_domains),
-            max_searches=self.max_searches,
-        )
-
-
-class Refused(CliError):
-    """stop_reason "refusal": the reply is not an answer."""
-
-    exit_code = ExitCode.REFUSED
+__all__ = ["run_ask", "send"]
 
 
 class CutOff(CliError):
     """stop_reason "max_tokens": what was printed is only the start of the answer."""
 
     exit_code = ExitCode.CUT_OFF
-
-
-# The user turn `ask -c` / `ask -S NAME` sends, given no words, after a cut-off reply.
-CONTINUE_PROMPT = "Continue from where you stopped."
-
-
-def read_prompt(
-    opts: AskOptions, streams: Streams, *, stdin_free: bool = True, cut_off: bool = False
-) -> str:
-    """The prompt from the words and stdin. With none, a session whose last reply was
-    cut off (`cut_off`) is asked to go on (CONTINUE_PROMPT); otherwise a usage error."""
-    stdin_text = streams.read_stdin_text() if stdin_free else None
-    # Words that were not UTF-8 reach argv as lone surrogates ("caf\udce9"): sent as
-    # U+FFFD, as stdin is decoded and the session file stores them, so the two agree.
-    prompt = whole_unicode(join_prompt(opts.words, stdin_text))
-    if not prompt.strip() and not opts.images and not opts.attach:
-        if cut_off:
-            if streams.stderr_tty:
-                streams.note(f"the last reply was cut off; sending {CONTINUE_PROMPT!r}")
-            return CONTINUE_PROMPT
-        raise UsageError("no prompt: give the question as words, or pipe text on stdin")
-    return prompt
 
 
 def send(
@@ -173,24 +94,6 @@ def dry_run(settings: Settings, prepared: Prepared, streams: Streams, *, curl: b
     streams.stdout.write(json.dumps(prepared.body, indent=2, ensure_ascii=False) + "\n")
 
 
-def session_name(opts: AskOptions, streams: Streams) -> str | None:
-    """The session this ask continues (validated), or None for a new conversation."""
-    from claude_cli.store import session
-
-    if opts.session and opts.continue_last:
-        raise UsageError("--session and --continue do not go together")
-    if opts.continue_last:
-        name = session.latest_name()
-        if name is None:
-            raise UsageError(
-                "no session to continue yet: ask something first, or use --session NAME"
-            )
-        if streams.stderr_tty:  # never silently: it may not be the one the user thinks
-            streams.note(f"continuing session {name} (`claude-cli sessions show {name}`)")
-        return name
-    return session.check_name(opts.session) if opts.session is not None else None
-
-
 def remember(
     settings: Settings, prepared: Prepared, message: dict[str, Any], streams
 ) -> str | None:
@@ -233,31 +136,6 @@ def save_exchange(
         instruction=prepared.instruction,
         cut_off=message.get("stop_reason") == "max_tokens",
     )
-
-
-def load_images(settings: Settings, sources: list[str], streams: Streams) -> list[dict[str, Any]]:
-    """Image blocks for `-i` sources; what was changed is told on a terminal."""
-    from claude_cli.api.capabilities import Registry
-    from claude_cli.inputs.images import load_image_blocks
-
-    note = streams.note if streams.stderr_tty else None
-    # The context window as already known (cache or built-in table; fetch=None: no
-    # request just for this): 1M-context models take 600 images, others 100.
-    context = Registry(settings.base_url, None).lookup(settings.model).context
-    return load_image_blocks(
-        sources, settings, note=note, stdin=streams.stdin, max_input_tokens=context
-    )
-
-
-def load_schema(opts: AskOptions) -> None:
-    """Read --schema (a bad one fails before anything is read or sent)."""
-    if opts.schema_text is None:
-        if opts.schema_multi:
-            raise UsageError("--schema-multi needs --schema: the fields of each item")
-        return
-    from claude_cli.request.schema import load
-
-    opts.schema = load(opts.schema_text, multi=opts.schema_multi)
 
 
 def show_structured(
@@ -323,19 +201,7 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
     prompt = read_prompt(
         opts, streams, stdin_free="-" not in opts.images + opts.attach, cut_off=cut_off_before
     )
-    images = load_images(settings, opts.images, streams) if opts.images else None
-    if opts.attach:
-        from claude_cli.inputs.documents import block_bytes, load_attachments
-
-        note = streams.note if streams.stderr_tty else None
-        images = (images or []) + load_attachments(
-            opts.attach,
-            settings,
-            cite=opts.cite,
-            note=note,
-            stdin=streams.stdin,
-            already=sum(block_bytes(b) for b in images or []),
-        )
+    images = load_inputs(settings, opts, streams)
     cache = name is not None and settings.prompt_caching
     offline = opts.dry_run or opts.curl
     link = Link(settings, streams, offline=offline)

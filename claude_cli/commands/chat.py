@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_cli.api.capabilities import EFFORT_LEVELS, Capabilities, unknown
-from claude_cli.errors import CliError, FlawedReply, Interrupted, SessionError, UsageError
+from claude_cli.errors import CliError, FlawedReply, Interrupted, Refused, SessionError, UsageError
 from claude_cli.request import conversation
 from claude_cli.request.body import Prepared, RequestOptions, shape
 from claude_cli.request.payload import user_turn
@@ -329,19 +329,27 @@ class Chat:
         refused = refusal_line(message)
         if self.options.schema is None:
             if refused:
-                self.note(refused)
+                self._refused(refused)
             else:
                 self._show_sources(message)
             return
         try:
             if refused:  # nothing was shown: the text is on stderr
                 self._raw(message)
-                self.note(refused)
+                self._refused(refused)
             else:
                 self._show_data(message)
         finally:  # with /schema the usage line waits for the data (see run_chat)
             if self.show_usage is not None:
                 self.show_usage(message)
+
+    def _refused(self, line: str) -> None:
+        """A refusal (the reply is saved): a note at the prompt, where the chat goes on; a
+        piped chat ends with exit 7 as `ask` does, so a script knows it got no answer."""
+        if self.interactive:
+            self.note(line)
+            return
+        raise Refused(line)
 
     def _gone(self, turn: dict[str, Any], retry: bool) -> None:
         """The session file this chat wrote went away (`sessions rename` or `delete` in
@@ -702,7 +710,7 @@ class Chat:
         self.note("replies are " + ("lists of objects" if multi else "JSON") + " from now on")
 
     def cmd_sessions(self, arg: str) -> None:
-        from claude_cli.commands.sessions import local_time
+        from claude_cli.terminal.term import local_time
 
         docs = session.summaries()
         rows = []

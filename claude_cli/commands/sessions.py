@@ -14,20 +14,7 @@ from typing import Any
 from claude_cli.errors import SessionError, UsageError
 from claude_cli.request.pricing import plural, usage_summary
 from claude_cli.store import session
-from claude_cli.terminal.term import Streams, dim, sanitize
-
-
-def local_time(stamp: Any) -> str:
-    """A stored UTC time (2026-12-01T19:47:27Z) as the user's local time,
-    '2026-12-01 20:47'; anything else shown as it is, made safe."""
-    from datetime import datetime, timezone
-
-    text = str(stamp or "?")[:32]
-    try:
-        when = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return sanitize(text)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+from claude_cli.terminal.term import Streams, dim, local_time, sanitize
 
 
 def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool = False) -> None:

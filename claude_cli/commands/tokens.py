@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from claude_cli.commands.ask import AskOptions, load_schema, read_prompt, session_name
 from claude_cli.config import Settings
 from claude_cli.errors import UsageError
 from claude_cli.exchange import Link
+from claude_cli.prompt_input import AskOptions, load_inputs, load_schema, read_prompt, session_name
 from claude_cli.request.body import count_body, shape
 from claude_cli.terminal.term import Streams
 
@@ -32,15 +32,7 @@ def run_tokens(settings: Settings, opts: AskOptions, streams: Streams) -> None:
         prompt = ""  # the session as it stands
     else:
         prompt = read_prompt(opts, streams, stdin_free=stdin_free)
-    images = None
-    if opts.images or opts.attach:
-        from claude_cli.commands.ask import load_images
-
-        images = load_images(settings, opts.images, streams) if opts.images else []
-        if opts.attach:
-            from claude_cli.inputs.documents import load_attachments
-
-            images += load_attachments(opts.attach, settings, cite=opts.cite, stdin=streams.stdin)
+    images = load_inputs(settings, opts, streams)
     link = Link(settings, streams)
     try:
         if not prompt and not images:

@@ -147,7 +147,11 @@ def thinking_config(opts: RequestOptions, model: str, caps: Capabilities) -> dic
     if opts.show_thinking:
         if config is None and "adaptive" in types:
             config = {"type": "adaptive"}  # what the model does anyway, now shown
-        if config is not None:
+        elif config is None and "enabled" in types:
+            # A budget-only model thinks only when asked: showing thinking asks, as --think
+            # does there, rather than silently showing nothing.
+            config = {"type": "enabled", "budget_tokens": DEFAULT_THINK_BUDGET}
+        if config is not None:  # (a model that never thinks has nothing to show)
             config["display"] = "summarized"
     return config
 
@@ -165,17 +169,33 @@ def check_effort(opts: RequestOptions, model: str, caps: Capabilities) -> None:
         raise UsageError(f"--effort {opts.effort}: {model} takes {', '.join(caps.effort)}")
 
 
-def max_tokens_for(settings: Settings, thinking: dict[str, Any] | None) -> int:
-    """max_tokens, with room for the answer after a thinking budget."""
+def max_tokens_for(
+    settings: Settings,
+    thinking: dict[str, Any] | None,
+    caps: Capabilities,
+    *,
+    budget_given: bool = True,
+) -> int:
+    """max_tokens, with room for the answer after a thinking budget, never above the
+    model's max output (the service refuses more with a 400)."""
     budget = (thinking or {}).get("budget_tokens")
     if not budget or budget < settings.max_tokens:
         return settings.max_tokens
+    # --think-budget N, or the budget --think / --show-thinking chose on this model.
+    said = f"--think-budget {budget}" if budget_given else f"thinking's {budget}-token budget"
     if settings.source("max_tokens") == "flag":  # a config or env default may grow
         raise UsageError(
-            f"--think-budget {budget} must be below --max-tokens ({settings.max_tokens}): "
+            f"{said} must be below --max-tokens ({settings.max_tokens}): "
             "thinking is part of the reply's tokens"
         )
-    return budget + settings.max_tokens
+    ceiling = caps.max_tokens
+    if ceiling is not None and budget >= ceiling:
+        raise UsageError(
+            f"{said} must be below {caps.model}'s max output of {ceiling:,} tokens: "
+            "thinking is part of the reply's tokens"
+        )
+    grown = budget + settings.max_tokens
+    return grown if ceiling is None else min(grown, ceiling)
 
 
 def instruction_for(model: str, text: str | None) -> dict[str, Any] | None:
@@ -298,6 +318,11 @@ def shape(
     thinking = thinking_config(opts, model, caps)
     thinks = thinking is not None and thinking["type"] != "disabled"
     if prefill and thinks:
+        if opts.think is None and opts.think_budget is None:  # thinking from --show-thinking
+            raise UsageError(
+                f"--show-thinking and --prefill do not go together on {model}: it thinks only "
+                "with a budget, and the API refuses prefill with thinking"
+            )
         raise UsageError("--prefill cannot be combined with thinking (the API refuses both)")
     if thinks and (opts.temperature not in (None, 1) or opts.top_k is not None):
         flag = "--top-k" if opts.top_k is not None else "--temperature"
@@ -326,7 +351,9 @@ def shape(
         messages.append({"role": "assistant", "content": prefill})
     body: dict[str, Any] = {
         "model": model,
-        "max_tokens": max_tokens_for(settings, thinking),
+        "max_tokens": max_tokens_for(
+            settings, thinking, caps, budget_given=opts.think_budget is not None
+        ),
         "messages": messages,
     }
     if settings.system:

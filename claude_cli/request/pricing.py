@@ -61,10 +61,9 @@ PRICES: dict[str, Price] = {
     "claude-opus-4-5": _p(5, 25),
     "claude-opus-4-1": _p(15, 75),
     "claude-opus-4-0": _p(15, 75),
-    # Sonnet 5.5: cache reads were cut from $0.20 (0.1x, the launch overview page and the
-    # notes' general rule) to $0.10 (0.05x) on 2026-10-07, as price trackers checked against
-    # the live pricing page report; the newer figure wins.
-    "claude-sonnet-5-5": _p(2, 10, 2 * 0.05),
+    # Sonnet 5.5: cache reads 0.1x input ($0.20), the notes' general rule and the official
+    # overview page (only Opus 5.5 and the Fable 5.1/5.2 models read cheaper).
+    "claude-sonnet-5-5": _p(2, 10),
     "claude-sonnet-5": _p(2, 10),  # the planned rise to $3 / $15 was cancelled
     "claude-sonnet-4-6": _p(3, 15),
     "claude-sonnet-4-5": _p(3, 15),  # retired 2026-11-30; kept to price old sessions

@@ -49,6 +49,19 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+def local_time(stamp: object) -> str:
+    """A stored UTC time (2026-12-01T19:47:27Z) as the user's local time, '2026-12-01
+    20:47'; anything else shown as it is, made safe (`sessions`, chat's /sessions)."""
+    from datetime import datetime, timezone
+
+    text = str(stamp or "?")[:32]
+    try:
+        when = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return sanitize(text)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()

@@ -515,16 +515,21 @@ def test_terminal_shows_headers_progress_and_changes(cli_env, api, tmp_path):
 
 
 def test_describe_image_records_into_a_session(run, api, tmp_path, home):
-    path = write(tmp_path / "a.png", make_image("PNG"))
-    r = run("describe-image", path, "--session", "album")
+    # The model thinks by default. Each image is asked on its own, not on the session's
+    # history, so its thinking would not pass the prefix check there: only the
+    # descriptions are kept (the api fixture fails the test if a prefix changed).
+    paths = [write(tmp_path / f"{n}.png", make_image("PNG")) for n in "ab"]
+    r = run("describe-image", *paths, "--session", "album")
     assert r.code == 0, r.err
     saved = home / "data" / "claude-cli" / "sessions" / "album.json"
     doc = json.loads(saved.read_text())
-    user, assistant = doc["messages"]
+    user, assistant, _, second = doc["messages"]
     assert user["content"][0]["type"] == "image"
     assert user["content"][0]["source"]["data"].startswith("blob:sha256:")  # stored once
     assert assistant["role"] == "assistant" and assistant["content"]
-    assert len(doc["replies"]) == 1
+    for reply in (assistant, second):
+        assert [b["type"] for b in reply["content"]] == ["text"], reply
+    assert len(doc["replies"]) == 2
     # The session goes on with `ask`, the image sent inline again.
     assert run("ask", "--session", "album", "and the colours?").code == 0
     first = api.last_body["messages"][0]["content"][0]

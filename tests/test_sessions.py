@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -170,11 +171,22 @@ def test_files_are_private(run, api, home):
     assert not [p for p in sdir(home).iterdir() if p.name.endswith(".tmp")]
 
 
-# Known limit: each racing reply thought on the history it read, so once the turns are
-# merged its thinking sits on a changed prefix (Sonnet 5.5 drops it; Fable 5.2 would 400).
-@pytest.mark.changes_prefix
 def test_concurrent_asks_never_lose_a_turn(run, cli_env, api, home):
-    api.latency = 0.3  # all of them read the history before any of them saves
+    # Each racing reply thought on the history it read: a reply saved after other turns
+    # came keeps its text but not its thinking, so no prefix changes (the api fixture
+    # fails the test otherwise), and the last `ask` below is not refused.
+    # No reply leaves before all six requests came: each read the history before any saved.
+    arrived, lock, all_in = [0], threading.Lock(), threading.Event()
+
+    def pace(body: dict) -> float:
+        with lock:
+            arrived[0] += 1
+            if arrived[0] >= 6:
+                all_in.set()
+        all_in.wait(60)  # bounds a failure only
+        return 0.0
+
+    api.pace = pace
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "claude_cli", "ask", "-S", "race", f"message {i}"],
@@ -192,7 +204,15 @@ def test_concurrent_asks_never_lose_a_turn(run, cli_env, api, home):
     ]
     # Still a valid conversation: user and assistant alternate.
     assert [m["role"] for m in messages] == ["user", "assistant"] * 6
+
+    def thought(m: dict) -> bool:
+        return isinstance(m["content"], list) and m["content"][0]["type"] == "thinking"
+
+    replies = [m for m in messages if m["role"] == "assistant"]
+    assert thought(replies[0]) and not all(map(thought, replies))  # late savers lost it
+    assert all(m["content"][-1]["text"].startswith("You said: message") for m in replies)
     assert run("ask", "-S", "race", "after").code == 0
+    assert run("ask", "-m", "claude-fable-5-2", "-S", "race", "on fable").code == 0
 
 
 WRITER = """

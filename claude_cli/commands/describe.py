@@ -183,10 +183,13 @@ def open_session(
     session.check_writable(name)
 
     def record(turn: dict[str, Any], message: dict[str, Any]) -> None:
+        # Each image was asked on its own, not on the session's history: its thinking
+        # would not pass the prefix check there, so only the description is kept.
+        reply = session.assistant_turn(message, prefill)
         session.record_exchange(
             name,
             turn,
-            session.assistant_turn(message, prefill),
+            session.without_thinking(reply) if reply is not None else None,
             model=settings.model,
             system=settings.system,
             usage=session.usage_of(message) if "usage" in message else None,  # no made-up counts

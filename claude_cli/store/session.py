@@ -850,12 +850,19 @@ def _record(
     replaced = False
     user = _clean_strings(user)
     assistant = _clean_strings(assistant) if assistant is not None else None
+    seen = _known.get(path_for(name))  # what was read before the reply, for recovery
+    made_on = len(seen[1]["messages"]) if seen else 0  # the history the reply was made on
 
     def change(doc: Doc) -> None:
-        nonlocal replaced
+        nonlocal replaced, assistant
         doc["model"] = model
         doc["system"] = system
         messages = doc["messages"]
+        if assistant is not None and len(messages) != made_on:
+            # Another writer added turns meanwhile: this reply's thinking was made on a
+            # history without them, and after them its prefix would no longer match
+            # (dropped by the service, or a 400 on Fable 5.2). Its text stays.
+            assistant = without_thinking(assistant)
         last = messages[-1] if messages else None
         if replaces is not None and last is not None and last.get("role") == "assistant":
             replaced = replaces is _ANY or last == replaces
@@ -871,8 +878,6 @@ def _record(
             add_usage(doc, reply_model or model, usage)
             if cut_off:  # stopped by max_tokens: `ask -c` with no words continues it
                 doc["replies"][-1]["stop_reason"] = "max_tokens"
-
-    seen = _known.get(path_for(name))  # what was read before the reply, for recovery
 
     def create() -> Doc:
         if seen is not None:
@@ -894,6 +899,22 @@ def _record(
             f"could not save session {name!r}: {_why(e)}. {kept}", detail=_recovery_help(kept)
         ) from None
     return doc, replaced
+
+
+THINKING_BLOCKS = ("thinking", "redacted_thinking")
+
+
+def without_thinking(message: Message) -> Message:
+    """`message` without its thinking blocks: for a reply whose thinking was made on
+    another history than the one it is stored in. Kept whole when nothing else is left
+    (an assistant turn needs content)."""
+    content = message.get("content")
+    if not isinstance(content, list):
+        return message
+    kept = [b for b in content if not (isinstance(b, dict) and b.get("type") in THINKING_BLOCKS)]
+    if not kept or len(kept) == len(content):
+        return message
+    return {**message, "content": kept}
 
 
 def _clean_strings(value: Any) -> Any:

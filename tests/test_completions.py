@@ -537,6 +537,7 @@ def test_install_completion_installs_the_static_script(
     # Where Typer's own option put its script (so an earlier install is upgraded in
     # place), but the script is ours: Tab never starts Python.
     env = {**cli_env, "HOME": str(tmp_path), "SHELL": f"/bin/{shell}"}
+    env.pop("XDG_CONFIG_HOME", None)  # fish's folder then is ~/.config/fish
     if rc:
         (tmp_path / rc).write_text("# mine\nalias ll='ls -l'\n")
     done = _cli(["--install-completion"], env)
@@ -554,6 +555,15 @@ def test_install_completion_installs_the_static_script(
         assert again.returncode == 0, again.stderr
         assert (tmp_path / rc).read_text() == text  # nothing added twice
         assert "added to" not in again.stderr
+
+
+def test_fish_completion_goes_where_fish_looks(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    config = tmp_path / "cfg"
+    env = {**cli_env, "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(config)}
+    done = _cli(["--install-completion", "fish"], env)
+    assert done.returncode == 0, done.stderr
+    assert (config / "fish" / "completions" / "claude-cli.fish").is_file()  # $__fish_config_dir
+    assert not (tmp_path / "home").exists()
 
 
 def test_show_completion_prints_the_static_script(tmp_path: Path, cli_env: dict[str, str]) -> None:

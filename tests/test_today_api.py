@@ -569,6 +569,7 @@ def test_a_later_ask_with_s_adds_a_system_message(api, run, home) -> None:
     assert run("ask", "-S", "s", *fable, "-s", "Be kind.", "--think", "one").code == 0
     r = run("ask", "-S", "s", "-s", "Be terse.", "--think", "two")
     assert r.code == 0, r.err  # the old rewrite of `system` failed Fable 5.2's prefix check
+    assert "the new system prompt goes after your message as a mid-conversation" in r.err
     body = api.last_body
     assert body["system"] == "Be kind."
     assert body["messages"][-1] == {"role": "system", "content": "Be terse."}
@@ -582,7 +583,8 @@ def test_a_later_ask_with_s_adds_a_system_message(api, run, home) -> None:
         "assistant",
     ]
     # The same prompt again is no change: nothing more is added.
-    assert run("ask", "-S", "s", "-s", "Be terse.", "--think", "three").code == 0
+    r = run("ask", "-S", "s", "-s", "Be terse.", "--think", "three")
+    assert r.code == 0 and "system prompt" not in r.err, r.err
     assert [m["role"] for m in api.last_body["messages"]].count("system") == 1
 
 

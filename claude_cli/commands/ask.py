@@ -216,6 +216,11 @@ def run_ask(settings: Settings, opts: AskOptions, streams: Streams) -> None:
             cache=cache,
             new_system=changed_system,
         )
+        if prepared.instruction is not None:  # -s on a session that has begun
+            notes.append(
+                "the new system prompt goes after your message as a mid-conversation system "
+                "message; earlier turns stay as they were"
+            )
         prepared.notes[:0] = notes
         if offline:
             dry_run(settings, prepared, streams, curl=opts.curl)

@@ -44,9 +44,10 @@ def install(shell: str, home: Path | None = None) -> list[str]:
     elif shell == "zsh":
         target = home / ".zfunc" / "_claude-cli"
         rc, lines = home / ".zshrc", ["fpath+=~/.zfunc", "autoload -Uz compinit", "compinit"]
-    else:
-        target = home / ".config" / "fish" / "completions" / "claude-cli.fish"
-        rc, lines = None, []  # fish loads this folder by itself
+    else:  # fish loads this folder by itself ($__fish_config_dir/completions)
+        config = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+        target = Path(config) / "fish" / "completions" / "claude-cli.fish"
+        rc, lines = None, []
     _write(target, script)
     done = [f"{shell} completion installed in {target}"]
     if rc is not None:

@@ -724,3 +724,19 @@ def test_a_gateway_without_capabilities_falls_back_to_the_built_in_table(api, ru
     assert api.last_body["thinking"]["type"] == "adaptive"
     again = run("ask", "--effort", "low", "hi")  # and the cached answer does not either
     assert again.code == 0, again.err
+
+
+def test_max_tokens_above_the_models_max_output_is_refused_or_fitted(api, run, home) -> None:
+    # Given on the command line: an error before sending, naming the model's most.
+    r = run("ask", "--max-tokens", "200000", "hi")
+    assert r.code == 2 and not api.messages_requests, r.err  # (its capabilities were asked)
+    assert "--max-tokens 200000 is above claude-sonnet-5-5's max output of 128,000" in r.err
+    # A general default (config.toml) larger than a smaller model's most is fitted to it.
+    config = home / "config" / "claude-cli" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("max_tokens = 100000\n")
+    r = run("ask", "-m", "claude-haiku-4-5", "--no-save", "hi")
+    assert r.code == 0, r.err
+    assert api.last_body["max_tokens"] == 64000
+    assert run("ask", "--no-save", "hi").code == 0
+    assert api.last_body["max_tokens"] == 100000  # within Sonnet 5.5's 128,000

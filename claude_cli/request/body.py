@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from claude_cli.api.capabilities import EFFORT_LEVELS, Capabilities, unknown
@@ -169,6 +169,11 @@ def check_effort(opts: RequestOptions, model: str, caps: Capabilities) -> None:
         raise UsageError(f"--effort {opts.effort}: {model} takes {', '.join(caps.effort)}")
 
 
+#: Every model in the lineup takes this many output tokens (Haiku 4.5, the smallest,
+#: 64,000): up to it, max_tokens needs no look-up of the model's own maximum.
+MAX_TOKENS_EVERY_MODEL_TAKES = 32_000
+
+
 def max_tokens_for(
     settings: Settings,
     thinking: dict[str, Any] | None,
@@ -178,6 +183,14 @@ def max_tokens_for(
 ) -> int:
     """max_tokens, with room for the answer after a thinking budget, never above the
     model's max output (the service refuses more with a 400)."""
+    ceiling = caps.max_tokens
+    if ceiling is not None and settings.max_tokens > ceiling:
+        if settings.source("max_tokens") == "flag":
+            raise UsageError(
+                f"--max-tokens {settings.max_tokens} is above {caps.model}'s max output of "
+                f"{ceiling:,} tokens"
+            )
+        settings = replace(settings, max_tokens=ceiling)  # a general default: this model's most
     budget = (thinking or {}).get("budget_tokens")
     if not budget or budget < settings.max_tokens:
         return settings.max_tokens
@@ -188,7 +201,6 @@ def max_tokens_for(
             f"{said} must be below --max-tokens ({settings.max_tokens}): "
             "thinking is part of the reply's tokens"
         )
-    ceiling = caps.max_tokens
     if ceiling is not None and budget >= ceiling:
         raise UsageError(
             f"{said} must be below {caps.model}'s max output of {ceiling:,} tokens: "
@@ -299,6 +311,7 @@ def shape(
         or opts.effort is not None
         or opts.show_thinking
         or opts.schema is not None
+        or settings.max_tokens > MAX_TOKENS_EVERY_MODEL_TAKES  # above it, the model's most
     )
     given = images or (turn or {}).get("content")
     pdfs = (

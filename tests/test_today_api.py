@@ -740,3 +740,10 @@ def test_max_tokens_above_the_models_max_output_is_refused_or_fitted(api, run, h
     assert api.last_body["max_tokens"] == 64000
     assert run("ask", "--no-save", "hi").code == 0
     assert api.last_body["max_tokens"] == 100000  # within Sonnet 5.5's 128,000
+
+
+def test_chat_think_says_show_thinking_turned_thinking_on(api, run) -> None:
+    r = run("chat", "--show-thinking", "-m", "claude-haiku-4-5", input="/think\n")
+    assert r.code == 0, r.err
+    assert "thinking: on (--show-thinking asks for it" in r.err
+    assert "the model default" not in r.err

@@ -589,6 +589,8 @@ class Chat:
                 if o.think_budget
                 else {True: "on", False: "off", None: "the model default"}[o.think]
             )
+            if o.think is None and not o.think_budget and o.show_thinking:
+                now = "on (--show-thinking asks for it where the model thinks only when asked)"
             self.note(f"thinking: {now}")
             return
         if word.isdigit():

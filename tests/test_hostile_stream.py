@@ -700,5 +700,6 @@ def test_describe_image_shows_and_keeps_a_description_with_malformed_usage(
     assert "usage is not an object; the description is shown and kept, its usage unknown" in r.err
     doc = saved_session(home, "pics")
     texts = [m["content"] for m in doc["messages"] if m["role"] == "assistant"]
-    assert texts == ["a red square", "a blue one"][: 1 + many]  # kept, in order
+    # Kept, both; which image got which answer depends on which request went first.
+    assert sorted(texts) == sorted(["a red square", "a blue one"][: 1 + many])
     assert [rep["usage"]["output_tokens"] for rep in doc["replies"]] == ([3] if many else [])

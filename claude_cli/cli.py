@@ -230,7 +230,7 @@ SchemaOpt = Annotated[
         "--schema",
         help="Answer as JSON matching this schema: inline JSON Schema, @file.json, or fields "
         "like 'name, age int, tags list[str], bio: one sentence' (strings unless typed: int, "
-        "float, bool, list[...]; a description after ':'). Printed as JSON.",
+        "float, bool, list[T], list[list[T]]; a description after ':'). Printed as JSON.",
         show_default=False,
     ),
 ]

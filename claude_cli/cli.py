@@ -1098,7 +1098,8 @@ def batch_list(
         typer.Option("--json", help="A JSON list of {name, requests, batches, created, ...}."),
     ] = False,
 ) -> None:
-    """Jobs, newest first: name, requests, batches, created, state."""
+    """Jobs, newest first: name, requests, batches, created, state (as the last status,
+    wait, cancel or results saw it: `batch list` asks no one; submitted until then)."""
     from claude_cli.commands.batch import run_list
 
     run_list(_streams(), json_out=json_out)

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_cli.api.capabilities import EFFORT_LEVELS, Capabilities, unknown
-from claude_cli.errors import CliError, FlawedReply, Interrupted, Refused, SessionError, UsageError
+from claude_cli.errors import (
+    CliError,
+    FlawedReply,
+    Interrupted,
+    Refused,
+    SessionError,
+    StreamInterrupted,
+    UsageError,
+)
 from claude_cli.request import conversation
 from claude_cli.request.body import Prepared, RequestOptions, shape
 from claude_cli.request.payload import user_turn
@@ -273,6 +281,9 @@ class Chat:
             return
         except FlawedReply as e:  # shown whole and paid: kept like any reply, then reported
             message, flawed = e.reply, e
+        except StreamInterrupted as e:  # broke off mid-reply: what was shown is kept
+            self._broken(turn, renderer, retry, e)
+            raise
         self.failed = None
         known = flawed is None or "usage" in message
         usage = session.usage_of(message) if known else None
@@ -427,6 +438,30 @@ class Chat:
             self.note("stopped; the partial reply is kept (/retry regenerates it, /undo drops it)")
         if not self.interactive:
             raise Interrupted()
+
+    def _broken(
+        self, turn: dict[str, Any], renderer: _Recording, retry: bool, error: StreamInterrupted
+    ) -> None:
+        """A stream that broke off after some text: that text was shown and paid for, so
+        it is saved as the reply (usage unknown), as Ctrl-C keeps it; the error follows."""
+        shown = "".join(renderer.shown).rstrip()
+        if retry or not shown:
+            return  # nothing new to keep: the message stays for /retry
+        self.failed = None
+        with self._saving():
+            self.doc = session.record_exchange(
+                self.name,
+                turn,
+                {"role": "assistant", "content": shown},
+                model=self.settings.model,
+                system=self.settings.system,
+                usage=None,
+            )
+        self.images, self.image_names, self.prefill = [], [], None
+        self.note(
+            f"the partial reply is kept in session {self.name} "
+            "(/retry regenerates it, /undo drops it)"
+        )
 
     @contextmanager
     def _saving(self) -> Iterator[None]:

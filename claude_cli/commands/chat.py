@@ -487,22 +487,9 @@ class Chat:
     def fit(self, line: str, indent: str = "  ") -> str:
         """`line` wrapped at word boundaries to the terminal's width (as it is now: it
         may have been resized), later lines starting with `indent`."""
-        columns = self.width() if self.width is not None else None
-        if not columns or len(line) <= columns:
-            return line
-        import textwrap
+        from claude_cli.terminal.term import fit_words
 
-        if len(indent) > columns // 2:  # a narrow screen: the column would leave no room
-            indent = "    "
-        lead = line[: len(line) - len(line.lstrip(" "))]
-        return textwrap.fill(
-            line.strip(),
-            width=max(columns, len(indent) + 10),
-            initial_indent=lead,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        return fit_words(line, self.width() if self.width is not None else None, indent)
 
     def cmd_exit(self, arg: str) -> None:
         self.done = True
@@ -775,7 +762,7 @@ class Chat:
                 f"session {self.name} ({plural(len(replies), 'reply', 'replies')}): "
                 f"{usage_summary(self.doc['usage'], replies)}"
             )
-        self.note("\n".join(lines) if lines else "no replies yet")
+        self.note("\n".join(self.fit(line) for line in lines) if lines else "no replies yet")
 
     def cmd_save(self, arg: str) -> None:
         if not arg:
@@ -906,7 +893,7 @@ def run_tty(
         try:
             chat.handle(line)
         except CliError as e:
-            chat.note(f"error: {e.message}" + (f"\n{e.detail}" if e.detail else ""))
+            chat.note(chat.fit(f"error: {e.message}" + (f"\n{e.detail}" if e.detail else "")))
             if chat.failed is not None:
                 chat.note("your message is kept: /retry sends it again")
         except KeyboardInterrupt:

@@ -601,6 +601,7 @@ def test_the_chat_keeps_a_reply_with_malformed_usage_and_goes_on(api, cli_env, h
     the error, keeps the reply (no "/retry" to pay again) and the next message goes on."""
     from hostile_server import MESSAGE_STOP, event, message_delta, message_start, text_events
 
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
     start = event("message_start", message_start())
     api.reply(
         raw_sse=b"".join(

@@ -230,7 +230,7 @@ SchemaOpt = Annotated[
         "--schema",
         help="Answer as JSON matching this schema: inline JSON Schema, @file.json, or fields "
         "like 'name, age int, tags list[str], bio: one sentence' (strings unless typed: int, "
-        "float, bool, list[T], list[list[T]]; a description after ':'). Printed as JSON.",
+        "float, bool, list[...]; a description after ':'). Printed as JSON.",
         show_default=False,
     ),
 ]
@@ -1098,8 +1098,7 @@ def batch_list(
         typer.Option("--json", help="A JSON list of {name, requests, batches, created, ...}."),
     ] = False,
 ) -> None:
-    """Jobs, newest first: name, requests, batches, created, state (as the last status,
-    wait, cancel or results saw it: `batch list` asks no one; submitted until then)."""
+    """Jobs, newest first: name, requests, batches, created, state."""
     from claude_cli.commands.batch import run_list
 
     run_list(_streams(), json_out=json_out)

@@ -585,3 +585,35 @@ def test_wait_on_a_terminal_redraws_one_line_only_where_it_can(cli_env, api, tmp
         assert "\r\x1b[2K" in raw
         assert "[####################] 100%" in screen.text
         assert "processing 4" not in screen.text
+
+
+def test_list_is_newest_first_by_created_and_shows_the_state_last_seen(run, api, tmp_path, home):
+    import os
+
+    for name in ("older", "newer"):
+        src = write_input(tmp_path, [json.dumps(f"Say {name}")], name=name)
+        assert run("batch", "submit", str(src)).code == 0
+    for name, created in (("older", "2026-01-01T00:00:00Z"), ("newer", "2026-01-02T00:00:00Z")):
+        doc = json.loads(journal(home, name).read_text())
+        journal(home, name).write_text(json.dumps({**doc, "created": created}))
+    os.utime(journal(home, "older"))  # the file written last is not the newest job
+    assert run("batch", "status", "older").code == 0  # ended: the fake has no delay
+    r = run("batch", "list")
+    assert r.code == 0, r.err
+    rows = [line.split("\t") for line in r.out.splitlines()]
+    assert [(row[0], row[3], row[4]) for row in rows] == [
+        ("newer", "2026-01-02T00:00:00Z", "submitted"),  # not looked at since
+        ("older", "2026-01-01T00:00:00Z", "ended"),
+    ]
+    listed = json.loads(run("batch", "list", "--json").out)
+    assert [(j["name"], j["state"]) for j in listed] == [("newer", "submitted"), ("older", "ended")]
+
+
+def test_cancel_of_an_ended_job_says_nothing_was_canceled(run, api, tmp_path):
+    assert run("batch", "submit", str(write_input(tmp_path))).code == 0
+    r = run("batch", "cancel", "questions")
+    assert r.code == 0, r.err
+    assert "job questions has already ended: nothing was canceled" in r.err
+    assert "cancel asked" not in r.err
+    assert not [q for q in api.requests if q.path.endswith("/cancel")]
+    assert run("batch", "list").out.rstrip().endswith("\tended")

@@ -82,3 +82,13 @@ def test_opening_a_session_shows_its_last_turns(run, api, cli_env):
     assert "2 earlier messages" in screen
     assert "you: bravo" in screen and "claude: You said: charlie" in screen
     assert "alpha" not in screen
+
+
+def test_a_model_the_service_said_it_does_not_have_still_gets_the_note(run, api, home):
+    # /effort asks the service about the model; its 404 is cached as "not found".
+    first = run("chat", "-S", "neg1", input="/model claude-zzz-9\n/effort high\n")
+    assert "claude-zzz-9 is not a model claude-cli knows" in first.err, first.err
+    cached = next((home / "cache" / "claude-cli").glob("models-*.json")).read_text()
+    assert '"claude-zzz-9": {' in cached  # the negative entry the old code counted as known
+    again = run("chat", "-S", "neg2", input="/model claude-zzz-9\n")
+    assert "claude-zzz-9 is not a model claude-cli knows" in again.err, again.err

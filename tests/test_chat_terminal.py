@@ -135,3 +135,22 @@ def test_image_command_uses_the_image_loader(run, api, home, tmp_path):
     assert "blob:sha256:" in raw and content[0]["source"]["data"] not in raw
     missing = run("chat", "-S", "pic", input=f"/image {tmp_path / 'nope.png'}\n")
     assert missing.code == 2 and "nope.png" in missing.err
+
+
+def test_piped_chat_keeps_a_broken_reply_and_stops_with_exit_5(run, api, home):
+    api.think_by_default = False  # plain-text replies: this test is not about thinking
+    api.reply("first")
+    api.reply("alpha beta gamma", drop_after=2)  # the default model takes no prefill: no resume
+    result = run("chat", "--session", "b", "--max-retries", "0", input="one\ntwo\nthree\n")
+    assert result.code == 5, result.err
+    assert result.out == "first\nalpha beta\n"  # printed, and paid for
+    assert "connection lost mid-reply" in result.err
+    assert "the partial reply is kept in session b" in result.err
+    assert len(api.messages_requests) == 2  # the first error ends a piped chat: "three" unsent
+    saved = _session(home, "b")
+    assert [m["content"] for m in saved["messages"]] == ["one", "first", "two", "alpha beta"]
+    # The next chat goes on from it.
+    api.reply("go on")
+    assert run("chat", "--session", "b", input="four\n").code == 0
+    sent = api.last_body["messages"]
+    assert [m["content"] for m in sent[2:]] == ["two", "alpha beta", "four"]

@@ -853,3 +853,14 @@ def test_import_of_a_device_or_fifo_is_refused_not_read_forever(run, api, tmp_pa
 def test_import_says_how_many_messages_in_good_english(run, api, tmp_path):
     r = run("sessions", "import", "one", "-", input='[{"role": "user", "content": "hi"}]')
     assert (r.code, r.err) == (0, "imported 1 message into session one\n")
+
+
+def test_a_sessions_folder_that_is_a_file_is_an_error_naming_it(run, home) -> None:
+    folder = home / "data" / "claude-cli" / "sessions"
+    folder.parent.mkdir(parents=True)
+    folder.write_text("not a folder")
+    for args in (["list"], ["list", "--json"], ["search", "hello"], ["show", "s1"]):
+        r = run("sessions", *args)
+        assert r.code == 6, (args, r.err)
+        assert str(folder) in r.err and "Not a directory" in r.err, (args, r.err)
+        assert r.out == "" and "Traceback" not in r.err

@@ -63,3 +63,28 @@ def test_session_export_json_on_a_terminal_is_pretty_in_a_pipe_exact(run, api, c
     lines = [line.rstrip() for line in screen.lines if line.strip()]
     assert json.loads("\n".join(lines)) == json.loads(piped.out)
     assert "\x1b[" in screen.raw and lines[1].startswith('  "')
+
+
+def test_a_narrow_sessions_list_leaves_whole_columns_out_and_says_which(run, api, cli_env) -> None:
+    names = ["ask-20261202-010617", "ask-20261202-010618", "tall"]
+    for name in names:
+        assert run("ask", "--session", name, "a short question").code == 0
+    shown = {}
+    for cols in (60, 40):
+        screen = read_all(spawn(["sessions", "list"], cli_env, rows=24, cols=cols), 24, cols)
+        lines = [line.rstrip() for line in screen.lines if line.strip()]
+        start = next((i for i, line in enumerate(lines) if line.startswith("left out")), None)
+        note = " ".join(" ".join(lines[start:]).split()) if start is not None else ""
+        # Every name whole, one a row, none cut: the key to type next.
+        rows = [line.split() for line in lines if line.startswith(("ask-", "tall"))]
+        shown[cols] = (lines, note)
+        assert sorted(row[0] for row in rows) == names, lines
+        when = [w for row in rows for w in row if len(w) == 5 and w[2] == ":"]
+        assert len(when) == 3, lines  # the time of day whole (HH:MM), not cut
+        assert "left out to fit:" in note and "sessions list --json" in note, lines
+    # 60 columns: the model goes first (the first words say more about a session).
+    assert shown[60][0][0].split() == ["NAME", "TURNS", "UPDATED", "FIRST", "WORDS"]
+    assert "left out to fit: MODEL (" in shown[60][1]
+    # 40 columns: only the name and time are left.
+    assert shown[40][0][0].split() == ["NAME", "UPDATED"]
+    assert "left out to fit: TURNS, MODEL, FIRST WORDS (" in shown[40][1]

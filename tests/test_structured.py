@@ -193,3 +193,15 @@ def test_on_a_terminal_the_usage_line_comes_after_the_data(api, cli_env) -> None
     usage = [i for i, line in enumerate(lines) if " in · " in line]
     assert usage, lines
     assert usage[0] > lines.index("}"), lines  # as after every other reply
+
+
+def test_nested_lists_are_a_schema_type(run, api) -> None:
+    api.reply('{"grid": [[1, 2], [3]]}')
+    r = run("ask", "--schema", "grid list[list[int]]", "q")
+    assert r.code == 0, r.err
+    grid = {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}
+    assert sent_format(api)["schema"]["properties"] == {"grid": grid}
+    assert r.out == '{"grid":[[1,2],[3]]}\n'
+    bad = run("ask", "--schema", "grid list[list[years]]", "q")
+    assert bad.code == 2 and "field 'grid' has unknown type 'years'" in bad.err
+    assert "list[T] of any of these: list[int], list[list[str]]" in bad.err

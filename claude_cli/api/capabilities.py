@@ -246,10 +246,16 @@ def known_models(base_url: str) -> list[str]:
     """Model ids claude-cli knows without asking: the built-in table, what the
     service described before (the capability cache) and the last `models` list
     (models_cache_path). For Tab completion and checking `/model NAME`."""
-    names = set(BUILT_IN) | set(_DATED) | set(_read(cache_path(base_url)))
+    # A cached "not found" (`"model": null`, a 404) is what the service did not know.
+    described = {m for m, e in _read(cache_path(base_url)).items() if _described(e)}
+    names = set(BUILT_IN) | set(_DATED) | described
     with contextlib.suppress(OSError, UnicodeDecodeError):  # only a cache
         names.update(models_cache_path().read_text("utf-8").split())
     return sorted(n for n in names if isinstance(n, str) and _MODEL_ID.fullmatch(n))
+
+
+def _described(entry: Any) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("model"), dict)
 
 
 def models_cache_path() -> Path:

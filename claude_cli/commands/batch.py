@@ -766,7 +766,25 @@ def client_for(settings: Settings, streams: Streams):
 
 
 def batch_states(job: Job, link) -> list[dict[str, Any]]:
-    return [batch.retrieve(link.client, b["id"]) for b in job["batches"]]
+    states = [batch.retrieve(link.client, b["id"]) for b in job["batches"]]
+    remember(job, states)
+    return states
+
+
+def remember(job: Job, states: list[dict[str, Any]]) -> None:
+    """The state seen goes into the journal, for `batch list`."""
+    if states and job["done"] and not job.get("foreign"):
+        job["state"] = job_state(states)  # kept too when this job is saved again
+        batch_jobs.remember_state(job["name"], job["state"])
+
+
+def job_state(states: list[dict[str, Any]]) -> str:
+    """One word for a job's batches: ended, canceling or in_progress (as the API says)."""
+    if all_ended(states):
+        return batch.ENDED
+    if any(s.get("processing_status") == "canceling" for s in states):
+        return "canceling"
+    return "in_progress"
 
 
 def totals(states: list[dict[str, Any]]) -> dict[str, int]:
@@ -793,10 +811,14 @@ def run_list(streams: Streams, json_out: bool = False) -> None:
                 "batches": [str(b.get("id")) for b in job["batches"]],
                 "created": job.get("created"),
                 "submitted": bool(job["done"]),
+                "state": list_state(job),
                 "input": (job.get("input") or {}).get("path"),
                 "retry_of": retry_of.get("job"),
             }
         )
+    # Newest first by the `created` shown (a status check rewrites the journal, so its
+    # file time says nothing); a journal without one goes last.
+    items.sort(key=lambda item: str(item["created"] or ""), reverse=True)
     if json_out:
         if streams.stdout_tty:
             from claude_cli.terminal.richout import print_json
@@ -809,11 +831,24 @@ def run_list(streams: Streams, json_out: bool = False) -> None:
         streams.note("no batch jobs yet (start one with: claude-cli batch submit FILE)")
         return
     for item in items:
-        state = "submitted" if item["submitted"] else "incomplete: run batch submit again to resume"
+        state = (
+            clean(item["state"])
+            if item["submitted"]
+            else "incomplete: run batch submit again to resume"
+        )
         streams.stdout.write(
             f"{item['name']}\t{item['requests']} requests\t{len(item['batches'])} batch(es)\t"
             f"{clean(str(item['created']))}\t{state}\n"
         )
+
+
+def list_state(job: Job) -> str:
+    """What the last status, wait, cancel or results saw (`batch list` asks no one);
+    `submitted` until one of them has looked."""
+    seen = job.get("state")
+    if not job["done"]:
+        return "incomplete"
+    return seen if type(seen) is str and seen else "submitted"
 
 
 def run_status(settings: Settings, ref: str, streams: Streams) -> None:
@@ -924,12 +959,18 @@ def run_cancel(settings: Settings, ref: str, streams: Streams) -> None:
     job = batch_jobs.resolve(ref)
     link = client_for(settings, streams)
     try:
+        states, asked = [], 0
         for b in job["batches"]:
             state = batch.retrieve(link.client, b["id"])
-            if state.get("processing_status") == batch.ENDED:
-                continue
-            state = batch.cancel(link.client, b["id"])
-            streams.note(f"{clean(b['id'])}: {clean(str(state.get('processing_status')))}")
+            if state.get("processing_status") != batch.ENDED:
+                state = batch.cancel(link.client, b["id"])
+                asked += 1
+                streams.note(f"{clean(b['id'])}: {clean(str(state.get('processing_status')))}")
+            states.append(state)
+        remember(job, states)
+        if not asked:
+            streams.note(f"job {job['name']} has already ended: nothing was canceled")
+            return
         streams.note(f"job {job['name']}: cancel asked; requests already done keep their results")
     finally:
         link.close()

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_cli.api.capabilities import EFFORT_LEVELS, Capabilities, unknown
-from claude_cli.errors import CliError, FlawedReply, Interrupted, Refused, SessionError, UsageError
+from claude_cli.errors import (
+    CliError,
+    FlawedReply,
+    Interrupted,
+    Refused,
+    SessionError,
+    StreamInterrupted,
+    UsageError,
+)
 from claude_cli.request import conversation
 from claude_cli.request.body import Prepared, RequestOptions, shape
 from claude_cli.request.payload import user_turn
@@ -273,6 +281,9 @@ class Chat:
             return
         except FlawedReply as e:  # shown whole and paid: kept like any reply, then reported
             message, flawed = e.reply, e
+        except StreamInterrupted as e:  # broke off mid-reply: what was shown is kept
+            self._broken(turn, renderer, retry, e)
+            raise
         self.failed = None
         known = flawed is None or "usage" in message
         usage = session.usage_of(message) if known else None
@@ -428,6 +439,30 @@ class Chat:
         if not self.interactive:
             raise Interrupted()
 
+    def _broken(
+        self, turn: dict[str, Any], renderer: _Recording, retry: bool, error: StreamInterrupted
+    ) -> None:
+        """A stream that broke off after some text: that text was shown and paid for, so
+        it is saved as the reply (usage unknown), as Ctrl-C keeps it; the error follows."""
+        shown = "".join(renderer.shown).rstrip()
+        if retry or not shown:
+            return  # nothing new to keep: the message stays for /retry
+        self.failed = None
+        with self._saving():
+            self.doc = session.record_exchange(
+                self.name,
+                turn,
+                {"role": "assistant", "content": shown},
+                model=self.settings.model,
+                system=self.settings.system,
+                usage=None,
+            )
+        self.images, self.image_names, self.prefill = [], [], None
+        self.note(
+            f"the partial reply is kept in session {self.name} "
+            "(/retry regenerates it, /undo drops it)"
+        )
+
     @contextmanager
     def _saving(self) -> Iterator[None]:
         self.saving = True
@@ -452,22 +487,9 @@ class Chat:
     def fit(self, line: str, indent: str = "  ") -> str:
         """`line` wrapped at word boundaries to the terminal's width (as it is now: it
         may have been resized), later lines starting with `indent`."""
-        columns = self.width() if self.width is not None else None
-        if not columns or len(line) <= columns:
-            return line
-        import textwrap
+        from claude_cli.terminal.term import fit_words
 
-        if len(indent) > columns // 2:  # a narrow screen: the column would leave no room
-            indent = "    "
-        lead = line[: len(line) - len(line.lstrip(" "))]
-        return textwrap.fill(
-            line.strip(),
-            width=max(columns, len(indent) + 10),
-            initial_indent=lead,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        return fit_words(line, self.width() if self.width is not None else None, indent)
 
     def cmd_exit(self, arg: str) -> None:
         self.done = True
@@ -742,7 +764,7 @@ class Chat:
                 f"session {self.name} ({plural(len(replies), 'reply', 'replies')}): "
                 f"{usage_summary(self.doc['usage'], replies)}"
             )
-        self.note("\n".join(lines) if lines else "no replies yet")
+        self.note("\n".join(self.fit(line) for line in lines) if lines else "no replies yet")
 
     def cmd_save(self, arg: str) -> None:
         if not arg:
@@ -873,7 +895,7 @@ def run_tty(
         try:
             chat.handle(line)
         except CliError as e:
-            chat.note(f"error: {e.message}" + (f"\n{e.detail}" if e.detail else ""))
+            chat.note(chat.fit(f"error: {e.message}" + (f"\n{e.detail}" if e.detail else "")))
             if chat.failed is not None:
                 chat.note("your message is kept: /retry sends it again")
         except KeyboardInterrupt:

@@ -208,10 +208,11 @@ def run_models(settings: Settings, streams: Streams, *, json_out: bool) -> None:
         left_out = print_table(streams.stdout, COLUMNS, rows, wrap=(5,), drop=NARROW_DROPS)
         if left_out:
             import shutil
-            import textwrap
+
+            from claude_cli.terminal.term import fit_words
 
             note = f"left out to fit: {', '.join(left_out)} (`claude-cli models show ID` has all)"
-            streams.note(textwrap.fill(note, max(shutil.get_terminal_size().columns, 20)))
+            streams.note(fit_words(note, max(shutil.get_terminal_size().columns, 20)))
     else:
         streams.stdout.write(tsv([row(m, human=False) for m in models]))
     cache_models([m["id"] for m in models if isinstance(m.get("id"), str)])

@@ -14,7 +14,12 @@ from typing import Any
 from claude_cli.errors import SessionError, UsageError
 from claude_cli.request.pricing import plural, usage_summary
 from claude_cli.store import session
-from claude_cli.terminal.term import Streams, dim, local_time, sanitize
+from claude_cli.terminal.term import Streams, dim, fit_words, local_time, sanitize
+
+# On a narrow terminal the first words wrap in their column; when even that does not fit,
+# whole columns are left out in this order (model, turns, first words), never cut: the
+# name is what `ask -S` and `sessions show` need, whole.
+NARROW_DROPS = (2, 1, 4)
 
 
 def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool = False) -> None:
@@ -64,7 +69,13 @@ def list_sessions(streams: Streams, *, limit: int | None = None, json_out: bool 
     if streams.stdout_tty:
         from claude_cli.terminal.richout import print_table
 
-        print_table(streams.stdout, header, [(*r[:4], sanitize(r[4])) for r in rows], right=(1,))
+        cells = [(*r[:4], sanitize(r[4])) for r in rows]
+        left_out = print_table(streams.stdout, header, cells, right=(1,), drop=NARROW_DROPS)
+        if left_out:
+            from claude_cli.terminal.render import terminal_size
+
+            note = f"left out to fit: {', '.join(left_out)} (`sessions list --json` has all)"
+            streams.note(fit_words(note, terminal_size(streams.stderr).columns))
         return
     # A pipe: the columns scripts read, padded as ever, no header.
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -93,17 +104,15 @@ def show(name: str, streams: Streams) -> None:
     out = streams.stdout
     mode = markdown_mode(out)
     size = terminal_size(out)
-    parts = [
-        dim(
-            f"session {sanitize(str(doc['name']))} · {sanitize(str(doc.get('model') or '?'))} · "
-            f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
-            f"updated {local_time(doc.get('updated'))}",
-            out,
-        )
-        + "\n"
-    ]
+    header = (
+        f"session {sanitize(str(doc['name']))} · {sanitize(str(doc.get('model') or '?'))} · "
+        f"{plural(session.turn_count(doc), 'turn', 'turns')} · "
+        f"updated {local_time(doc.get('updated'))}"
+    )
+    parts = [dim(fit_words(header, size.columns), out) + "\n"]  # at words, not mid-word
     if doc.get("system"):
-        parts.append(dim(f"system: {sanitize(str(doc['system']))}", out) + "\n")
+        system = fit_words(f"system: {sanitize(str(doc['system']))}", size.columns)
+        parts.append(dim(system, out) + "\n")
     for message in doc["messages"]:
         who = {"user": "you", "system": "system"}.get(message.get("role"), "claude")
         parts.append("\n" + dim(f"── {who} ──", out) + "\n")
@@ -112,7 +121,7 @@ def show(name: str, streams: Streams) -> None:
             parts.append(text + "\n")
         else:
             parts.append(render_markdown(text, size.columns, mode))
-    parts.append("\n" + dim(summary, out) + "\n")
+    parts.append("\n" + dim(fit_words(summary, size.columns), out) + "\n")
     page("".join(parts), size.lines, streams)
 
 

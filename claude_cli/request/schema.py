@@ -3,8 +3,8 @@ reply checked against it.
 
 SCHEMA is inline JSON (`'{"type": "object", ...}'`), `@file.json`, or a concise form
 for the common case: `'name, age int, tags list[str], bio: one sentence'`. Fields
-default to strings; `int`, `float`, `bool`, `list[T]`; a description after `:`. Every
-field is required and no others are allowed (structured outputs want
+default to strings; `int`, `float`, `bool`, `list[T]` (T may be a list too); a
+description after `:`. Every field is required and no others are allowed (structured outputs want
 `additionalProperties: false` on objects).
 
 Pure but for reading `@file`; jsonschema is imported only when a reply is checked.
@@ -31,7 +31,8 @@ TYPES = {
     "boolean": "boolean",
 }
 _FIELD = re.compile(r"^(?P<name>[A-Za-z_][\w-]*)(?:\s+(?P<type>[^:]+?))?\s*(?::(?P<desc>.*))?$")
-_LIST = re.compile(r"^(?:list|array)\s*\[\s*(?P<inner>[^\]]+?)\s*\]$")
+# The inner type may be a list itself: `list[list[int]]`.
+_LIST = re.compile(r"^(?:list|array)\s*\[\s*(?P<inner>.+?)\s*\]$")
 #: `--schema-multi` wraps the schema in an object with this one list field.
 MULTI_KEY = "items"
 
@@ -96,7 +97,7 @@ def _type(word: str, source: str, name: str) -> dict[str, Any]:
         return {"type": TYPES[word]}
     raise UsageError(
         f"{source}: field {name!r} has unknown type {word!r} "
-        "(use str, int, float, bool or list[...])"
+        "(use str, int, float, bool, or list[T] of any of these: list[int], list[list[str]])"
     )
 
 

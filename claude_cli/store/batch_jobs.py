@@ -203,3 +203,14 @@ def locked(name: str) -> Iterator[None]:
 def submitted(job: Job) -> int:
     """How many requests (from the start) are in a batch already."""
     return max((b["end"] for b in job["batches"]), default=0)
+
+
+def remember_state(name: str, state: str) -> None:
+    """Keep the state a status check saw, for `batch list` (which asks no one). Only a
+    cache: skipped while a submit holds the job (it rewrites the journal) or when the
+    folder cannot be written."""
+    with contextlib.suppress(JobError, OSError), locked(name):
+        job = load(name)
+        if job.get("state") != state:
+            job["state"] = state
+            save(job)

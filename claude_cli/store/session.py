@@ -1090,10 +1090,18 @@ def older_than(seconds: float) -> list[tuple[str, float]]:
 
 
 def all_names() -> list[str]:
+    """Every session name; none yet when the folder does not exist. A folder that is
+    there but cannot be read (a plain file, no permission) is an error naming it: an
+    empty listing would say there are no sessions."""
     folder = sessions_dir()
-    if not folder.is_dir():
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
         return []
-    return sorted(p.stem for p in folder.glob("*.json") if NAME_RE.fullmatch(p.stem))
+    except OSError as e:
+        raise SessionError(f"cannot read the sessions folder {folder}: {_why(e)}") from None
+    names = (e.name[:-5] for e in entries if e.name.endswith(".json"))
+    return sorted(n for n in names if NAME_RE.fullmatch(n))
 
 
 def _load_listed(name: str) -> Doc:

@@ -83,6 +83,34 @@ def dim(text: str, stream: TextIO) -> str:
     return f"\x1b[2m{text}\x1b[0m" if use_color(stream) else text
 
 
+def fit_words(text: str, columns: int | None, indent: str = "  ") -> str:
+    """Each line of `text` wrapped at spaces to `columns` (a terminal would cut it
+    mid-word), the rest of a wrapped line starting with `indent`; a word longer than
+    the width (a path, a URL) stays whole. `columns` None or 0: as it is."""
+    if not columns or all(len(line) <= columns for line in text.split("\n")):
+        return text
+    import textwrap
+
+    if len(indent) > columns // 2:  # a narrow screen: the column would leave no room
+        indent = "    "
+    fitted = []
+    for line in text.split("\n"):
+        if len(line) <= columns:
+            fitted.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        wrapped = textwrap.fill(
+            line.strip(),
+            width=max(columns, len(indent) + 10),
+            initial_indent=lead,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        fitted.append(wrapped)
+    return "\n".join(fitted)
+
+
 def say(stream: TextIO, text: str, *, dimmed: bool = True) -> None:
     """Talk on `stream` (stderr): always cleaned (`clean`), then styled, so no caller
     can forget; `text` may be several lines."""

@@ -45,8 +45,8 @@ from corpus import markdown  # noqa: E402
 from harness import Failed, Sample, Series, alternate, run  # noqa: E402
 
 PY = sys.executable
-MODEL = "claude-haiku-4-5"  # any model the fake server knows; the same for every client
-MAX_TOKENS = "200000"  # never the limit: the whole reply is streamed
+MODEL = "claude-haiku-5-5"  # any model the fake server knows (1M context, no default thinking)
+MAX_TOKENS = "32000"  # never the limit (the replies are ~27K tokens), and what every model takes
 RUN_FROM = "this checkout through PYTHONPATH (not a regular install)"
 PARTS = ("startup", "ask", "render", "first", "growth", "session", "images")
 # The console script pip writes for `claude-cli`, verbatim: start-up is measured

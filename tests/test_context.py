@@ -51,9 +51,12 @@ def test_near_the_window_a_warning_and_the_request_is_sent(run, api) -> None:
     assert r.out == "ok\n"
 
 
-def test_a_request_far_from_the_window_costs_no_extra_request(run, api) -> None:
+@pytest.mark.parametrize("words", [100, 3600], ids=["tiny", "60% of the window"])
+def test_a_request_far_from_the_window_costs_no_extra_request(run, api, words: int) -> None:
+    # 3,600 words of 5 bytes: a guess of 6,000 tokens, 60 % of the window: not counted
+    # (counting re-sends the whole conversation first).
     small_window(api, run, 10_000)
-    r = run("ask", "-m", MODEL, input="word " * 100)
+    r = run("ask", "-m", MODEL, input="word " * words)
     assert r.code == 0, r.err
     assert paths(api) == ["/v1/messages"]
     assert "this request is" not in r.err

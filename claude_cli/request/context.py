@@ -23,8 +23,10 @@ BYTES_PER_TOKEN = 3
 IMAGE_TOKENS = 1600
 #: A PDF page: its text plus the page as an image (the docs: 1,500-3,000 tokens a page).
 PDF_PAGE_TOKENS = 3000
-#: Below this share of the window the guess is trusted and nothing is counted.
-COUNT_FROM = 0.5
+#: Below this share of the window the guess is trusted and nothing is counted: counting
+#: re-sends the whole conversation (a 2,000-turn session is ~2 MB) before every request,
+#: and a guess this far below WARN_FROM would have to be 20 % short to matter.
+COUNT_FROM = 0.7
 #: From this share of the window on, a request that fits is sent with a warning.
 WARN_FROM = 0.9
 #: When the window is not known without asking: the smallest of today's models (Haiku 4.5).

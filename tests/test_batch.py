@@ -617,3 +617,39 @@ def test_cancel_of_an_ended_job_says_nothing_was_canceled(run, api, tmp_path):
     assert "cancel asked" not in r.err
     assert not [q for q in api.requests if q.path.endswith("/cancel")]
     assert run("batch", "list").out.rstrip().endswith("\tended")
+
+
+def test_request_lines_are_the_json_encoders_bytes_with_images_spliced_in() -> None:
+    # Long base64 data is spliced in as bytes, not encoded (describe-image --batch's main
+    # cost): the line must be byte for byte what json.dumps gives, for data that is clean
+    # base64 and for data that is not (quotes, backslashes, non-ASCII: encoded as usual).
+    import base64
+    import random
+
+    from claude_cli.api.batch import SPLICE_FROM, request_line
+
+    rng = random.Random(7)
+    clean = base64.b64encode(rng.randbytes(SPLICE_FROM)).decode()
+    datas = [clean, clean[:100], clean[:-3] + '"\\x', "é" * SPLICE_FROM, clean + "\n", clean]
+    for n, data in enumerate(datas):
+        params = {
+            "model": "m",
+            "max_tokens": 5,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "image", "source": {"type": "base64", "data": data}},
+                        {"type": "text", "text": "\x000 and a marker-looking \x00claude-cli-0"},
+                        {"type": "document", "source": {"type": "base64", "data": clean}},
+                        {"type": "image", "source": {"type": "url", "url": "https://x/a.png"}},
+                    ],
+                },
+                {"role": "assistant", "content": "ok"},
+                {"role": "user", "content": [None, "junk", {"type": "text", "text": "x"}]},
+            ],
+        }
+        before = json.dumps(params)
+        want = json.dumps({"custom_id": f"r{n}", "params": params}, ensure_ascii=False)
+        assert request_line(f"r{n}", params) == want.encode(), n
+        assert json.dumps(params) == before  # the caller's params are left as they were

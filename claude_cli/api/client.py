@@ -494,26 +494,23 @@ class Client:
 
     def get_json(self, path: str) -> Any:
         """GET a JSON resource, e.g. /v1/models/{id} (capabilities.py), read within limits."""
-        with self._send("GET", path, None, None) as response:
-            deadline = self._attempt_started + self._read_timeout
-            data = self._read(response, MAX_BODY, deadline)
-        try:
-            return json.loads(data)
-        except (ValueError, RecursionError):
-            raise bad(f"an answer to GET {path} that is not JSON") from None
+        return self._json("GET", path, None)
 
     # -- Message Batches (batch.py) -------------------------------------------
 
     def post_json(self, path: str, content: bytes | Iterable[bytes]) -> Any:
         """POST a JSON body (bytes, or a re-iterable of chunks: streamed, and sent
         again whole on a retry) and read the JSON answer within limits."""
-        with self._send("POST", path, content, None) as response:
+        return self._json("POST", path, content)
+
+    def _json(self, method: str, path: str, content: bytes | Iterable[bytes] | None) -> Any:
+        with self._send(method, path, content, None) as response:
             deadline = self._attempt_started + self._read_timeout
             data = self._read(response, MAX_BODY, deadline)
         try:
             return json.loads(data)
         except (ValueError, RecursionError):
-            raise bad(f"an answer to POST {path} that is not JSON") from None
+            raise bad(f"an answer to {method} {path} that is not JSON") from None
 
     def lines(self, path: str, limit: int) -> Iterator[bytes]:
         """GET a JSONL resource one line at a time, never holding more than a line

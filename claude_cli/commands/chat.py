@@ -425,16 +425,7 @@ class Chat:
             what = "the previous reply is kept" if retry else "nothing was saved"
             self.note(f"stopped; {what}")
         else:
-            with self._saving():
-                self.doc = session.record_exchange(
-                    self.name,
-                    turn,
-                    {"role": "assistant", "content": shown},
-                    model=self.settings.model,
-                    system=self.settings.system,
-                    usage=None,
-                )
-            self.images, self.image_names, self.prefill = [], [], None
+            self._keep_partial(turn, shown)
             self.note("stopped; the partial reply is kept (/retry regenerates it, /undo drops it)")
         if not self.interactive:
             raise Interrupted()
@@ -448,6 +439,14 @@ class Chat:
         if retry or not shown:
             return  # nothing new to keep: the message stays for /retry
         self.failed = None
+        self._keep_partial(turn, shown)
+        self.note(
+            f"the partial reply is kept in session {self.name} "
+            "(/retry regenerates it, /undo drops it)"
+        )
+
+    def _keep_partial(self, turn: dict[str, Any], shown: str) -> None:
+        """Save the text a cut-short reply showed as the turn's reply (usage unknown)."""
         with self._saving():
             self.doc = session.record_exchange(
                 self.name,
@@ -458,10 +457,6 @@ class Chat:
                 usage=None,
             )
         self.images, self.image_names, self.prefill = [], [], None
-        self.note(
-            f"the partial reply is kept in session {self.name} "
-            "(/retry regenerates it, /undo drops it)"
-        )
 
     @contextmanager
     def _saving(self) -> Iterator[None]:

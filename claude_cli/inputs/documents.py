@@ -21,6 +21,7 @@ from claude_cli.inputs.images import (
     block_from_bytes,
     is_url,
     label,
+    read_file,
     sniff,
     sniff_convertible,
     url_block,
@@ -57,17 +58,7 @@ def _read(source: str, stdin: IO[Any] | None) -> bytes:
     else:
         if not source:
             raise UsageError("attachment: empty source name")
-        try:
-            with Path(source).expanduser().open("rb") as f:
-                data = f.read(MAX_REQUEST_BYTES + 1)
-        except FileNotFoundError:
-            raise UsageError(f"attachment {name}: no such file") from None
-        except IsADirectoryError:
-            raise UsageError(f"attachment {name}: is a directory") from None
-        except PermissionError:
-            raise UsageError(f"attachment {name}: permission denied") from None
-        except OSError as e:
-            raise UsageError(f"attachment {name}: cannot read: {e.strerror or e}") from None
+        data = read_file(source, MAX_REQUEST_BYTES + 1, f"attachment {name}")
     if not data:
         raise UsageError(f"attachment {name}: the file is empty")
     if len(data) > MAX_REQUEST_BYTES:

@@ -174,20 +174,23 @@ def read_source(
         return _read_stdin(stdin)
     if not source:
         raise UsageError("image: empty source name")
-    name = label(source)
-    path = Path(source).expanduser()
+    return _checked_size(read_file(source, MAX_INPUT_BYTES + 1, f"image {label(source)}"), source)
+
+
+def read_file(source: str, limit: int, what: str) -> bytes:
+    """At most `limit` bytes of the file `source` (~ expanded); a failure is one line
+    starting with `what` ("image NAME", "attachment NAME")."""
     try:
-        with path.open("rb") as f:
-            data = f.read(MAX_INPUT_BYTES + 1)
+        with Path(source).expanduser().open("rb") as f:
+            return f.read(limit)
     except FileNotFoundError:
-        raise UsageError(f"image {name}: no such file") from None
+        raise UsageError(f"{what}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"image {name}: is a directory") from None
+        raise UsageError(f"{what}: is a directory") from None
     except PermissionError:
-        raise UsageError(f"image {name}: permission denied") from None
+        raise UsageError(f"{what}: permission denied") from None
     except OSError as e:
-        raise UsageError(f"image {name}: cannot read: {sanitize(e.strerror or str(e))}") from None
-    return _checked_size(data, source)
+        raise UsageError(f"{what}: cannot read: {sanitize(e.strerror or str(e))}") from None
 
 
 def _read_stdin(stdin: IO[Any] | None) -> bytes:

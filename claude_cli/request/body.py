@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from claude_cli.api.capabilities import EFFORT_LEVELS, Capabilities, unknown
@@ -184,29 +184,28 @@ def max_tokens_for(
     """max_tokens, with room for the answer after a thinking budget, never above the
     model's max output (the service refuses more with a 400)."""
     ceiling = caps.max_tokens
-    if ceiling is not None and settings.max_tokens > ceiling:
+    wanted = settings.max_tokens
+    if ceiling is not None and wanted > ceiling:
         if settings.source("max_tokens") == "flag":
             raise UsageError(
-                f"--max-tokens {settings.max_tokens} is above {caps.model}'s max output of "
-                f"{ceiling:,} tokens"
+                f"--max-tokens {wanted} is above {caps.model}'s max output of {ceiling:,} tokens"
             )
-        settings = replace(settings, max_tokens=ceiling)  # a general default: this model's most
+        wanted = ceiling  # a general default (config, env): this model's most
     budget = (thinking or {}).get("budget_tokens")
-    if not budget or budget < settings.max_tokens:
-        return settings.max_tokens
+    if not budget or budget < wanted:
+        return wanted
     # --think-budget N, or the budget --think / --show-thinking chose on this model.
     said = f"--think-budget {budget}" if budget_given else f"thinking's {budget}-token budget"
     if settings.source("max_tokens") == "flag":  # a config or env default may grow
         raise UsageError(
-            f"{said} must be below --max-tokens ({settings.max_tokens}): "
-            "thinking is part of the reply's tokens"
+            f"{said} must be below --max-tokens ({wanted}): thinking is part of the reply's tokens"
         )
     if ceiling is not None and budget >= ceiling:
         raise UsageError(
             f"{said} must be below {caps.model}'s max output of {ceiling:,} tokens: "
             "thinking is part of the reply's tokens"
         )
-    grown = budget + settings.max_tokens
+    grown = budget + wanted
     return grown if ceiling is None else min(grown, ceiling)
 
 

@@ -19,16 +19,11 @@ from typing import TextIO
 from claude_cli.terminal.term import dumb_terminal
 
 
-def is_dumb() -> bool:
-    """prompt_toolkit's own test, which is ours too (term.dumb_terminal)."""
-    return dumb_terminal()
-
-
 @contextmanager
 def dumb_prompt(stream: TextIO) -> Iterator[bool]:
     """On a dumb terminal, every prompt_toolkit prompt made inside writes plain text to
     `stream` (the terminal); yields whether it is one. Elsewhere it changes nothing."""
-    if not is_dumb():
+    if not dumb_terminal():  # prompt_toolkit's own test, which is ours too
         yield False
         return
     from prompt_toolkit.application.current import create_app_session
